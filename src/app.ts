@@ -1,0 +1,241 @@
+import { randomBytes } from "node:crypto";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyHelmet from "@fastify/helmet";
+import fastifySession from "@fastify/session";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Config } from "./config.js";
+import type { Db } from "./db/database.js";
+import { AppError, ValidationError } from "./lib/errors.js";
+import { errorView } from "./lib/forms.js";
+import { fromRoot } from "./lib/paths.js";
+import { createViewEnvironment } from "./lib/render.js";
+import type { Actor } from "./modules/audit/actor.js";
+import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { isAllowed, type Access, type CurrentUser } from "./modules/auth/access.js";
+import { authRoutes } from "./modules/auth/auth.routes.js";
+import { DatabaseSessionStore } from "./modules/auth/session-store.js";
+import { homeRoutes } from "./modules/home/home.routes.js";
+import { navigationFor } from "./modules/home/navigation.js";
+import { findUserById } from "./modules/users/users.repository.js";
+import { roleLabels } from "./modules/users/users.schema.js";
+import { userRoutes } from "./modules/users/users.routes.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: CurrentUser | null;
+    actor: Actor;
+  }
+  interface FastifyReply {
+    /** Renders a page in the shared layout, with the signed-in user, navigation and a CSRF token to hand. */
+    page(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
+  }
+}
+declare module "fastify" {
+  interface Session {
+    userId?: number;
+    /** A one-off confirmation shown on the next page rendered. */
+    flash?: string | undefined;
+  }
+}
+
+export const serviceName = "Scrutineer";
+
+export interface AppDependencies {
+  config: Config;
+  db: Db;
+}
+
+export async function buildApp({ config, db }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.LOG_LEVEL === "silent" ? false : { level: config.LOG_LEVEL },
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+  });
+  const views = createViewEnvironment();
+
+  // Every route states who may use it; a route without `access` is a programming error caught at start-up.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/assets/")) {
+      route.config = { ...route.config, access: "public" };
+    } else if (!route.config?.access) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+    }
+  });
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Allow plain-HTTP use on localhost; HSTS belongs to the TLS-terminating proxy.
+    strictTransportSecurity: false,
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, {
+    secret: config.SESSION_SECRET ?? (await sharedSessionSecret(db)),
+    cookieName: "scrutineer.sid",
+    saveUninitialized: false,
+    rolling: true,
+    store: new DatabaseSessionStore(db.kysely, config.SESSION_IDLE_MINUTES * 60),
+    cookie: {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: config.COOKIE_SECURE === "auto" ? "auto" : config.COOKIE_SECURE === "true",
+      path: "/",
+      maxAge: config.SESSION_IDLE_MINUTES * 60 * 1000,
+    },
+  });
+  await app.register(fastifyCsrf, { sessionPlugin: "@fastify/session" });
+  await app.register(fastifyStatic, {
+    root: fromRoot("node_modules", "govuk-frontend", "dist", "govuk"),
+    prefix: "/assets/govuk/",
+    allowedPath: (path) => !path.endsWith(".scss") && !path.endsWith(".njk"),
+  });
+  await app.register(fastifyStatic, {
+    root: [fromRoot("dist", "public"), fromRoot("src", "views", "scripts"), fromRoot("src", "views")],
+    prefix: "/assets/",
+    decorateReply: false,
+    allowedPath: (path) => /^\/?[\w-]+\.(css|js|svg)$/.test(path),
+  });
+
+  app.decorateRequest("user", null);
+  app.decorateRequest("actor", {
+    getter() {
+      return actorOf(this);
+    },
+  });
+
+  app.addHook("onRequest", async (request) => {
+    const userId = request.session.userId;
+    if (userId === undefined) return;
+    const user = await findUserById(db.kysely, userId);
+    if (!user || user.disabled_at) {
+      await request.session.destroy();
+      return;
+    }
+    request.user = user;
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined) return; // 404: no route matched
+    if (isAllowed(access, request.user)) {
+      if (request.user?.must_change_password && !passwordChangeExempt(request.url)) {
+        return reply.redirect("/account/password");
+      }
+      return;
+    }
+    if (!request.user) {
+      if (request.method === "GET") return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
+      return reply.page("errors/views/401.njk", { title: "Sign in required" }, 401);
+    }
+    return reply.page("errors/views/403.njk", { title: "You do not have access" }, 403);
+  });
+
+  // CSRF: every state-changing request carries the token of the session that rendered its form.
+  app.addHook("preHandler", (request, reply, done) => {
+    if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.decorateReply("page", function (this: FastifyReply, template: string, context = {}, status = 200) {
+    const request = this.request;
+    const flash = request.session.flash;
+    if (flash) request.session.flash = undefined;
+    const html = views.render(template, {
+      serviceName,
+      user: request.user,
+      roleLabel: request.user ? roleLabels[request.user.role] : null,
+      navigation: navigationFor(request.user, request.url),
+      csrfToken: () => this.generateCsrf(),
+      cspNonce: this.cspNonce.script,
+      flash,
+      ...context,
+    });
+    return this.code(status).type("text/html; charset=utf-8").send(html);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ValidationError) {
+      return reply.page(
+        "errors/views/error.njk",
+        { title: "There is a problem", ...errorView(error.fieldErrors) },
+        422,
+      );
+    }
+    if (error instanceof AppError) {
+      const template = error.status === 404 ? "errors/views/404.njk" : "errors/views/error.njk";
+      return reply.page(template, { title: error.message, message: error.message }, error.status);
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 403 && (error as { code?: string }).code?.startsWith("FST_CSRF")) {
+      return reply.page("errors/views/csrf.njk", { title: "Your form has expired" }, 403);
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      const message = error instanceof Error ? error.message : "Bad request";
+      return reply.page("errors/views/error.njk", { title: "There is a problem", message }, status);
+    }
+    request.log.error(error);
+    return reply.page("errors/views/500.njk", { title: "Sorry, there is a problem with the service" }, 500);
+  });
+
+  app.setNotFoundHandler((_request, reply) =>
+    reply.page("errors/views/404.njk", { title: "Page not found" }, 404),
+  );
+
+  app.get("/healthz", { config: { access: "public" } }, async (_request, reply) => {
+    try {
+      await db.kysely.selectFrom("app_settings").select("key").limit(1).execute();
+      return { status: "ok", database: db.dialect };
+    } catch (error) {
+      _request.log.error(error);
+      return reply.code(503).send({ status: "unavailable", database: db.dialect });
+    }
+  });
+
+  await app.register(homeRoutes, { db });
+  await app.register(authRoutes, { db });
+  await app.register(userRoutes, { db });
+  await app.register(auditRoutes, { db });
+  return app;
+}
+
+function actorOf(request: FastifyRequest): Actor {
+  return { userId: request.user?.id ?? null, label: request.user?.email ?? "anonymous", ip: request.ip };
+}
+
+function passwordChangeExempt(url: string): boolean {
+  return ["/account/password", "/sign-out", "/assets/", "/healthz"].some((prefix) => url.startsWith(prefix));
+}
+
+/** Without SESSION_SECRET, processes sharing a database agree on one random secret kept in it. */
+async function sharedSessionSecret(db: Db): Promise<string> {
+  await db.kysely
+    .insertInto("app_settings")
+    .values({ key: "session_secret", value: randomBytes(32).toString("hex") })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  const row = await db.kysely
+    .selectFrom("app_settings")
+    .select("value")
+    .where("key", "=", "session_secret")
+    .executeTakeFirstOrThrow();
+  return row.value;
+}

@@ -1,0 +1,15 @@
+import type { Config } from "./config.js";
+import { openDatabase, type Db } from "./db/database.js";
+import { migrateToLatest } from "./db/migrate.js";
+
+/** Opens the configured database and brings its schema up to date: what every entry point does first. */
+export async function openMigratedDatabase(config: Config): Promise<Db> {
+  const db = openDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,72 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, for messages: a file path or the PostgreSQL URL without its password. */
+  location: string;
+  /** PostgreSQL only: the schema chosen by OpenOptions.searchPath or the URL, when not the default. */
+  schema?: string;
+  destroy(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to work in (each test file gets its own). */
+  searchPath?: string;
+  poolSize?: number;
+}
+
+export function dialectOf(url: string): DialectName {
+  return url.startsWith("sqlite:") ? "sqlite" : "postgres";
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Db {
+  return dialectOf(url) === "sqlite" ? openSqlite(url) : openPostgres(url, options);
+}
+
+function openSqlite(url: string): Db {
+  const path = url.slice("sqlite:".length);
+  const inMemory = path === ":memory:";
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const connection = new SQLite(path);
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("foreign_keys = ON");
+  // Several processes (the app and the CLI) may write: wait for a lock rather than fail at once.
+  connection.pragma("busy_timeout = 10000");
+  connection.pragma("synchronous = NORMAL");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    kysely,
+    dialect: "sqlite",
+    location: inMemory ? ":memory:" : resolve(path),
+    destroy: () => kysely.destroy(),
+  };
+}
+
+function openPostgres(url: string, options: OpenOptions): Db {
+  // A schema may also come in the URL, as libpq's `options=-c search_path=…`.
+  const schema =
+    options.searchPath ??
+    /search_path=([A-Za-z_][\w$]*)/.exec(new URL(url).searchParams.get("options") ?? "")?.[1];
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  return {
+    kysely,
+    dialect: "postgres",
+    location,
+    ...(schema ? { schema } : {}),
+    destroy: () => kysely.destroy(),
+  };
+}

@@ -1,0 +1,49 @@
+import nunjucks from "nunjucks";
+import { fromRoot } from "./paths.js";
+
+/**
+ * One Nunjucks environment: shared layouts in src/views, each module's templates under src/modules
+ * (referred to as "<module>/views/<name>.njk"), and govuk-frontend's macros ("govuk/components/…").
+ */
+export function createViewEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([
+      fromRoot("src", "views"),
+      fromRoot("src", "modules"),
+      fromRoot("node_modules", "govuk-frontend", "dist"),
+    ]),
+    { autoescape: true, throwOnUndefined: false },
+  );
+  env.addFilter("date", formatDate);
+  env.addFilter("dateTime", formatDateTime);
+  return env;
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
+
+/** "2023-12-11" → "11 December 2023", as GOV.UK style writes dates. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return "";
+  const date = value.length === 10 ? new Date(`${value}T12:00:00Z`) : new Date(value);
+  return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
+}
+
+/** A timestamp in UK local time: "26 Nov 2026, 14:05". */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return "";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : dateTimeFormat.format(date);
+}

@@ -1,0 +1,14 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Db } from "../../db/database.js";
+
+export const homeRoutes: FastifyPluginAsync<{ db: Db }> = async (app) => {
+  app.get("/", { config: { access: "public" } }, async (request, reply) => {
+    if (!request.user) return reply.page("home/views/public.njk", { title: "Home" });
+    return reply.page("home/views/home.njk", { title: "Home" });
+  });
+
+  // Browsers ask for this whatever the page says; answer without a 404 page.
+  app.get("/favicon.ico", { config: { access: "public" } }, async (_request, reply) =>
+    reply.redirect("/assets/icon.svg", 301),
+  );
+};

@@ -1,0 +1,25 @@
+import { isAllowed, type Access, type CurrentUser } from "../auth/access.js";
+
+interface NavigationEntry {
+  href: string;
+  text: string;
+  access: Access;
+}
+
+/** The main menu. Each module adds its entry here; a person sees only what their role may open. */
+const entries: NavigationEntry[] = [
+  { href: "/", text: "Home", access: "public" },
+  { href: "/admin/users", text: "Users", access: ["admin"] },
+  { href: "/admin/audit", text: "Audit log", access: ["admin"] },
+];
+
+export function navigationFor(user: CurrentUser | null, currentUrl: string) {
+  const path = currentUrl.split("?")[0] ?? "/";
+  return entries
+    .filter((entry) => isAllowed(entry.access, user))
+    .map((entry) => ({
+      href: entry.href,
+      text: entry.text,
+      active: entry.href === "/" ? path === "/" : path.startsWith(entry.href),
+    }));
+}

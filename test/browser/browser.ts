@@ -1,0 +1,66 @@
+/// <reference lib="dom" />
+import axe from "axe-core";
+import type { FastifyInstance } from "fastify";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
+import { testApp } from "../helpers/http.js";
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface BrowserHarness {
+  database: TestDatabase;
+  baseUrl: string;
+  browser: Browser;
+}
+
+/** A Scrutineer on a free port over a fresh database, and Debian's Chromium headless, for one test file. */
+export function useBrowser(): () => BrowserHarness {
+  let harness: BrowserHarness | undefined;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    app = await testApp(database.db);
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    // Playwright gives each launch a fresh, empty profile of its own.
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    harness = { database, baseUrl: address, browser };
+  });
+  afterAll(async () => {
+    await harness?.browser.close();
+    await app?.close();
+    await harness?.database.drop();
+  });
+  return () => {
+    if (!harness) throw new Error("The browser harness starts in beforeAll");
+    return harness;
+  };
+}
+
+/** Runs axe-core in the page (WCAG 2.0–2.2 A and AA rules) and fails the test on any violation. */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  await page.evaluate(axe.source);
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+      },
+    }),
+  );
+  const violations = result.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+  );
+  expect(violations, `axe-core violations on ${page.url()}`).toEqual([]);
+}
