@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import process from "node:process";
+
 // The compiled CLI lives in dist/ (built by `npm ci` through the prepare script, or `npm run build`).
 try {
   await import("../dist/src/cli/index.js");
