@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { ConfigError } from "../config.js";
 import { AppError } from "../lib/errors.js";
+import { registerAuditCommands } from "../modules/audit/audit.cli.js";
 import { registerUserCommands } from "../modules/users/users.cli.js";
 import { withDatabase } from "./context.js";
 
@@ -20,6 +21,7 @@ export function buildCli(): Command {
 
   // Each domain registers its own commands.
   registerUserCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

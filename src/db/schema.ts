@@ -64,5 +64,7 @@ export interface AuditLogTable {
   entity_id: string;
   before_json: string | null;
   after_json: string | null;
+  prev_hash: string | null;
+  hash: string;
 }
 export type AuditRow = Selectable<AuditLogTable>;

@@ -57,6 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("entity_id", "text", (col) => col.notNull())
     .addColumn("before_json", "text")
     .addColumn("after_json", "text")
+    // Each row's hash covers its fields and the previous row's hash, so a changed or removed row breaks the chain.
+    .addColumn("prev_hash", "text")
+    .addColumn("hash", "text", (col) => col.notNull())
     .execute();
   await db.schema
     .createIndex("audit_log_entity")
