@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { ConfigError } from "../config.js";
 import { AppError } from "../lib/errors.js";
 import { registerAuditCommands } from "../modules/audit/audit.cli.js";
+import { registerBackupCommands } from "../modules/backup/backup.cli.js";
 import { registerUserCommands } from "../modules/users/users.cli.js";
 import { withDatabase } from "./context.js";
 
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   // Each domain registers its own commands.
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

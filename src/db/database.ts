@@ -50,11 +50,13 @@ function openSqlite(url: string): Db {
   };
 }
 
+/** A schema named in a PostgreSQL URL, as libpq's `options=-c search_path=…`. */
+export function postgresSchemaIn(url: string): string | undefined {
+  return /search_path=([A-Za-z_][\w$]*)/.exec(new URL(url).searchParams.get("options") ?? "")?.[1];
+}
+
 function openPostgres(url: string, options: OpenOptions): Db {
-  // A schema may also come in the URL, as libpq's `options=-c search_path=…`.
-  const schema =
-    options.searchPath ??
-    /search_path=([A-Za-z_][\w$]*)/.exec(new URL(url).searchParams.get("options") ?? "")?.[1];
+  const schema = options.searchPath ?? postgresSchemaIn(url);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

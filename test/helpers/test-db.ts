@@ -56,11 +56,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** libpq's `options` parameter in the URL sets the search path for any client that opens it. */
+/** libpq's `options` parameter in the URL sets the search path for any client that opens it (pg, pg_dump). */
 function withSearchPath(url: string, schema: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set("options", `-c search_path=${schema}`);
-  return parsed.toString();
+  // Percent-encoded by hand: libpq does not read "+" as a space, as URLSearchParams would write it.
+  const separator = url.includes("?") ? "&" : "?";
+  return `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
 
 /** Gives the test file one fresh database, created before its tests and dropped after them. */
