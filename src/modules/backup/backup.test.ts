@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestUser } from "../../../test/factories.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
@@ -33,9 +34,8 @@ async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
     .sort();
   const contents: Record<string, unknown[]> = {};
   for (const table of tables) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every table, whatever its shape
-    const rows = await (db.kysely as any).selectFrom(table).selectAll().execute();
-    contents[table] = (rows as Record<string, unknown>[]).map((row) => JSON.stringify(row)).sort();
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db.kysely);
+    contents[table] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return contents;
 }
