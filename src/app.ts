@@ -27,6 +27,10 @@ declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every route with the access rule it declared. */
+    routeTable: readonly RouteAccess[];
+  }
   interface FastifyRequest {
     user: CurrentUser | null;
     actor: Actor;
@@ -46,6 +50,12 @@ declare module "fastify" {
 
 export const serviceName = "Scrutineer";
 
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 export interface AppDependencies {
   config: Config;
   db: Db;
@@ -60,11 +70,17 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   const views = createViewEnvironment();
 
   // Every route states who may use it; a route without `access` is a programming error caught at start-up.
+  // The table of routes and their rules is kept for the authorisation matrix test.
+  const routeTable: RouteAccess[] = [];
+  app.decorate("routeTable", routeTable);
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/assets/")) {
       route.config = { ...route.config, access: "public" };
     } else if (!route.config?.access) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+    }
+    for (const method of [route.method].flat()) {
+      routeTable.push({ method, url: route.url, access: route.config.access! });
     }
   });
 
