@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { renderSvgChart, strictCspSvg } from "./charts.js";
+
+describe("server-rendered charts", () => {
+  const svg = renderSvgChart(
+    {
+      xAxis: { type: "category", data: ["2025-01", "2025-02", "2025-03"] },
+      yAxis: { type: "value" },
+      series: [{ type: "line", data: [120, 95, 130] }],
+    },
+    { width: 640, height: 320 },
+    'Burglary by month: 120, 95 and 130 "crimes"',
+  );
+
+  it("is an SVG with its text alternative", () => {
+    expect(
+      svg.startsWith('<svg role="img" aria-label="Burglary by month: 120, 95 and 130 &quot;crimes&quot;"'),
+    ).toBe(true);
+    expect(svg).toContain('viewBox="0 0 640 320"');
+    expect(svg).toContain(">2025-02<");
+  });
+
+  it("needs no inline style, so a strict Content-Security-Policy allows it", () => {
+    expect(svg).not.toMatch(/<style/);
+    expect(svg).not.toMatch(/ style=/);
+    expect(svg).toMatch(/font-size="\d+px"/);
+  });
+
+  it("turns style declarations into attributes and leaves nothing unsafe", () => {
+    expect(
+      strictCspSvg('<svg ><text style="font-size:12px; fill: red;" class="zr0-cls-1">x</text></svg>', "d"),
+    ).toBe(
+      '<svg role="img" aria-label="d" focusable="false" ><text font-size="12px" fill="red">x</text></svg>',
+    );
+  });
+});
