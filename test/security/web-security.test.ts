@@ -1,0 +1,113 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app.js";
+import { parseConfig } from "../../src/config.js";
+import { createTestUser } from "../factories.js";
+import { TestClient, testApp } from "../helpers/http.js";
+import { useTestDatabase } from "../helpers/test-db.js";
+
+const database = useTestDatabase();
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  app = await testApp(database.current().db);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe("sessions", () => {
+  it("end after the idle time: an expired session is not accepted", async () => {
+    const { db } = database.current();
+    const user = await createTestUser(db, { name: "Idle Person" });
+    const client = new TestClient(app);
+    await client.signIn(user.email);
+    expect((await client.get("/")).body).toContain("Welcome, Idle Person");
+    await db.kysely
+      .updateTable("sessions")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("user_id", "=", user.id)
+      .execute();
+    expect((await client.get("/")).body).not.toContain("Welcome, Idle Person");
+  });
+
+  it("ignore a session id planted before sign-in (fixation)", async () => {
+    const user = await createTestUser(database.current().db, { name: "Fixation Target" });
+    const attacker = new TestClient(app);
+    await attacker.get("/sign-in");
+    const planted = attacker.cookie("scrutineer.sid")!;
+    // The victim signs in carrying the attacker's cookie…
+    const victimSignIn = await app.inject({
+      method: "POST",
+      url: "/sign-in",
+      headers: { cookie: `scrutineer.sid=${planted}`, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec((await attacker.get("/sign-in")).body)![1]!,
+        email: user.email,
+        password: "correct horse battery staple",
+      }).toString(),
+    });
+    expect(victimSignIn.statusCode).toBe(302);
+    // …and the attacker's copy of the old id is not signed in.
+    expect((await attacker.get("/")).body).not.toContain("Welcome, Fixation Target");
+  });
+
+  it("mark the cookie Secure when the request came over HTTPS through a trusted proxy", async () => {
+    const behindProxy = await buildApp({
+      config: parseConfig({ LOG_LEVEL: "silent", TRUST_PROXY: "true" }),
+      db: database.current().db,
+    });
+    const response = await behindProxy.inject({ url: "/sign-in", headers: { "x-forwarded-proto": "https" } });
+    const cookie = response.cookies.find((c) => c.name === "scrutineer.sid");
+    expect(cookie?.secure).toBe(true);
+    expect(cookie?.httpOnly).toBe(true);
+    await behindProxy.close();
+  });
+});
+
+describe("hostile input", () => {
+  it("shows stored markup in names as text, never as markup", async () => {
+    const { db } = database.current();
+    const admin = await createTestUser(db, { role: "admin" });
+    await createTestUser(db, { name: `<script>alert("x")</script><img src=x onerror=alert(1)>` });
+    const client = new TestClient(app);
+    await client.signIn(admin.email);
+    const page = await client.get("/admin/users");
+    expect(page.body).not.toContain("<script>alert");
+    expect(page.body).not.toContain("<img src=x");
+    expect(page.body).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+  });
+
+  it("treats SQL in a query parameter as a value", async () => {
+    const admin = await createTestUser(database.current().db, { role: "admin" });
+    const client = new TestClient(app);
+    await client.signIn(admin.email);
+    const page = await client.get(
+      `/admin/audit?actor=${encodeURIComponent("' or 1=1 --")}&entityType=x'%3Bdrop%20table%20users`,
+    );
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("0 entries");
+    expect(
+      (await database.current().db.kysely.selectFrom("users").select("id").execute()).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it("refuses a request body over the limit before reading it", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/sign-in",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: `email=${"a".repeat(2 * 1024 * 1024)}`,
+    });
+    expect(response.statusCode).toBe(413);
+  });
+
+  it("sends the security headers on every page", async () => {
+    const response = await app.inject("/");
+    expect(response.headers["content-security-policy"]).toMatch(/default-src 'self'/);
+    expect(response.headers["content-security-policy"]).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(response.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(response.headers["referrer-policy"]).toBe("no-referrer");
+    expect(response.headers["cross-origin-opener-policy"]).toBe("same-origin");
+  });
+});
