@@ -18,6 +18,8 @@ import { isAllowed, type Access, type CurrentUser } from "./modules/auth/access.
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { DatabaseSessionStore } from "./modules/auth/session-store.js";
 import { homeRoutes } from "./modules/home/home.routes.js";
+import { crimeRoutes } from "./modules/crime/crime.routes.js";
+import { measureRoutes } from "./modules/measures/measures.routes.js";
 import { navigationFor } from "./modules/home/navigation.js";
 import { findUserById } from "./modules/users/users.repository.js";
 import { roleLabels } from "./modules/users/users.schema.js";
@@ -230,6 +232,8 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   await app.register(authRoutes, { db });
   await app.register(userRoutes, { db });
   await app.register(auditRoutes, { db });
+  await app.register(measureRoutes, { db });
+  await app.register(crimeRoutes, { db });
   return app;
 }
 

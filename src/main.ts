@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from "./config.js";
 import { systemActor } from "./modules/audit/actor.js";
 import { deleteExpiredSessions } from "./modules/auth/session-store.js";
 import { deleteOldSignInFailures } from "./modules/auth/sign-in.service.js";
+import { loadDemoData } from "./modules/demo/demo.service.js";
 import { ensureInitialAdmin } from "./modules/users/users.service.js";
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
         `This password is shown once. You will be asked to change it when you first sign in.\n\n`,
     );
   }
+  if (config.LOAD_DEMO_DATA) await loadDemoData(db, (line) => process.stdout.write(`${line}\n`));
   const app = await buildApp({ config, db });
   const housekeeping = setInterval(
     () => {

@@ -3,6 +3,8 @@ import { ConfigError } from "../config.js";
 import { AppError } from "../lib/errors.js";
 import { registerAuditCommands } from "../modules/audit/audit.cli.js";
 import { registerBackupCommands } from "../modules/backup/backup.cli.js";
+import { registerCrimeCommands } from "../modules/crime/crime.cli.js";
+import { registerMeasureCommands } from "../modules/measures/measures.cli.js";
 import { registerUserCommands } from "../modules/users/users.cli.js";
 import { withDatabase } from "./context.js";
 
@@ -22,6 +24,8 @@ export function buildCli(): Command {
 
   // Each domain registers its own commands.
   registerUserCommands(program);
+  registerCrimeCommands(program);
+  registerMeasureCommands(program);
   registerAuditCommands(program);
   registerBackupCommands(program);
   return program;

@@ -11,6 +11,8 @@ const entries: NavigationEntry[] = [
   { href: "/", text: "Home", access: "public" },
   { href: "/admin/users", text: "Users", access: ["admin"] },
   { href: "/admin/audit", text: "Audit log", access: ["admin"] },
+  { href: "/measures", text: "Measures", access: "public" },
+  { href: "/crime-data/ingest", text: "Load police.uk data", access: ["admin", "opcc"] },
 ];
 
 export function navigationFor(user: CurrentUser | null, currentUrl: string) {

@@ -1,0 +1,136 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema.js";
+import type { IngestLogRow, IngestLogTable } from "./crime.tables.js";
+import type { FileKind, PoliceFileIdentity } from "./file-kinds.js";
+import type { Force } from "./reference.js";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+type LabelTable = "crime_types" | "crime_outcome_categories";
+
+/** What a file of each kind replaces: its rows, and for street files the counts made from them. */
+export async function deleteForceMonth(trx: Executor, identity: PoliceFileIdentity): Promise<void> {
+  const { forceId, month } = identity;
+  for (const table of tablesOf(identity.kind)) {
+    await trx.deleteFrom(table).where("force_id", "=", forceId).where("month", "=", month).execute();
+  }
+}
+
+function tablesOf(
+  kind: FileKind,
+): ("crime_street_crimes" | "crime_monthly_counts" | "crime_outcome_events" | "crime_stop_searches")[] {
+  switch (kind) {
+    case "street":
+      return ["crime_street_crimes", "crime_monthly_counts"];
+    case "outcomes":
+      return ["crime_outcome_events"];
+    case "stop-and-search":
+      return ["crime_stop_searches"];
+  }
+}
+
+export async function saveForce(trx: Executor, force: Force): Promise<void> {
+  await trx
+    .insertInto("crime_forces")
+    .values({ id: force.id, name: force.name })
+    .onConflict((oc) => oc.column("id").doUpdateSet({ name: force.name }))
+    .execute();
+}
+
+export async function labelIds(trx: Executor, table: LabelTable): Promise<Map<string, number>> {
+  const rows = await trx.selectFrom(table).select(["id", "label"]).execute();
+  return new Map(rows.map((row) => [row.label, row.id]));
+}
+
+/** The id of a label, adding it if new (crime types and outcome categories change over the years). */
+export async function labelId(trx: Executor, table: LabelTable, label: string): Promise<number> {
+  await trx
+    .insertInto(table)
+    .values({ label })
+    .onConflict((oc) => oc.column("label").doNothing())
+    .execute();
+  const row = await trx.selectFrom(table).select("id").where("label", "=", label).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface LsoaEntry {
+  code: string;
+  name: string | null;
+  localAuthorityCode: string | null;
+}
+
+/** Adds LSOAs not seen before; a known LSOA keeps the name and local authority it was first given. */
+export async function saveLsoas(trx: Executor, lsoas: readonly LsoaEntry[]): Promise<void> {
+  const perStatement = 1_000;
+  for (let start = 0; start < lsoas.length; start += perStatement) {
+    await trx
+      .insertInto("crime_lsoas")
+      .values(
+        lsoas.slice(start, start + perStatement).map((lsoa) => ({
+          code: lsoa.code,
+          name: lsoa.name,
+          local_authority_code: lsoa.localAuthorityCode,
+        })),
+      )
+      .onConflict((oc) => oc.column("code").doNothing())
+      .execute();
+  }
+}
+
+export async function insertIngestLog(trx: Executor, entry: Omit<IngestLogTable, "id">): Promise<number> {
+  const row = await trx.insertInto("crime_ingests").values(entry).returning("id").executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function listIngests(db: Executor, limit: number): Promise<IngestLogRow[]> {
+  return db.selectFrom("crime_ingests").selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
+export async function hasCrimeData(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom("crime_ingests").select("id").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface MonthlyCountsFilter {
+  forceIds: readonly string[];
+  /** `YYYY-MM`, inclusive. */
+  from: string;
+  to: string;
+  byMonth: boolean;
+  byCrimeType: boolean;
+  byLocalAuthority: boolean;
+  byOutcome: boolean;
+}
+
+export interface MonthlyCountGroup {
+  force_id: string;
+  month?: string;
+  crime_type?: string;
+  local_authority_code?: string | null;
+  outcome?: string | null;
+  count: number;
+}
+
+/** Street crime counts from the monthly aggregates (never the raw rows), grouped as asked. */
+export async function sumMonthlyCounts(
+  db: Executor,
+  filter: MonthlyCountsFilter,
+): Promise<MonthlyCountGroup[]> {
+  if (filter.forceIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("crime_monthly_counts as c")
+    .innerJoin("crime_types as t", "t.id", "c.crime_type_id")
+    .leftJoin("crime_outcome_categories as o", "o.id", "c.last_outcome_id")
+    .where("c.force_id", "in", filter.forceIds)
+    .where("c.month", ">=", filter.from)
+    .where("c.month", "<=", filter.to)
+    .select((eb) => ["c.force_id", eb.fn.sum<string | number>("c.count").as("count")])
+    .groupBy("c.force_id")
+    .$if(filter.byMonth, (qb) => qb.select("c.month").groupBy("c.month"))
+    .$if(filter.byCrimeType, (qb) => qb.select("t.label as crime_type").groupBy("t.label"))
+    .$if(filter.byLocalAuthority, (qb) =>
+      qb.select("c.local_authority_code").groupBy("c.local_authority_code"),
+    )
+    .$if(filter.byOutcome, (qb) => qb.select("o.label as outcome").groupBy("o.label"))
+    .execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}

@@ -1,0 +1,122 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Db } from "../../db/database.js";
+import { editors } from "../auth/access.js";
+import { listIngests } from "./crime.repository.js";
+import { describeParseError, ingestPath, type IngestResult } from "./ingest.service.js";
+import { loadReferenceData, type ReferenceData } from "./reference.js";
+
+/** A force's monthly street, outcomes and stop-and-search files together are a few tens of MB. */
+export const maxUploadBytes = 200 * 1024 * 1024;
+const uploadName = /^[\w.-]+\.(csv|zip)$/i;
+const logLength = 50;
+
+const uploadSchema = z.object({
+  file: z.string().optional(),
+  skipInvalid: z.literal("yes").optional(),
+});
+
+export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
+  const access = { access: editors };
+  let reference: Promise<ReferenceData> | undefined;
+  const referenceData = () => (reference ??= loadReferenceData());
+  // Uploads are written to a folder of their own, under their own name (which says the force,
+  // month and kind of a CSV), and the folder is removed once the response has been sent.
+  const uploadFolders = new WeakMap<FastifyRequest, string>();
+
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: maxUploadBytes, files: 1, fields: 5 },
+    async onFile(this: FastifyRequest, part: MultipartFile) {
+      if (!uploadName.test(part.filename)) {
+        part.file.resume();
+        (part as { value?: unknown }).value = `invalid:${part.filename}`;
+        return;
+      }
+      const folder = await mkdtemp(join(tmpdir(), "scrutineer-upload-"));
+      uploadFolders.set(this, folder);
+      const path = join(folder, part.filename);
+      // Past the size limit the part's stream fails, and the request is refused with 413.
+      await pipeline(part.file, createWriteStream(path));
+      (part as { value?: unknown }).value = path;
+    },
+  });
+  app.addHook("onResponse", async (request) => {
+    const folder = uploadFolders.get(request);
+    if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  });
+
+  const renderPage = async (extra: Record<string, unknown> = {}) => ({
+    title: "Load police.uk data",
+    ingests: await listIngests(db.kysely, logLength),
+    maxUploadMegabytes: maxUploadBytes / 1024 / 1024,
+    ...extra,
+  });
+
+  app.get("/crime-data/ingest", { config: access }, async (_request, reply) =>
+    reply.page("crime/views/ingest.njk", await renderPage()),
+  );
+
+  app.post("/crime-data/ingest", { config: access }, async (request, reply) => {
+    const form = uploadSchema.safeParse(request.body);
+    const path = form.success ? form.data.file : undefined;
+    const folder = uploadFolders.get(request);
+    if (path === undefined || folder === undefined || !path.startsWith(folder)) {
+      const text =
+        path?.startsWith("invalid:") === true
+          ? "The file must be a .csv or .zip whose name has only letters, digits, dots, dashes and underscores"
+          : "Choose a data.police.uk CSV or zip file";
+      return reply.page(
+        "crime/views/ingest.njk",
+        await renderPage({ errorList: [{ text, href: "#file" }], fieldErrors: { file: { text } } }),
+        422,
+      );
+    }
+    const results: IngestResult[] = [];
+    for await (const result of ingestPath(db, path, {
+      reference: await referenceData(),
+      actor: request.actor,
+      skipInvalid: form.success && form.data.skipInvalid === "yes",
+      relativeTo: folder,
+    })) {
+      results.push(result);
+    }
+    const rejected = results.filter((result) => result.status === "rejected").length;
+    return reply.page(
+      "crime/views/ingest.njk",
+      await renderPage({
+        results: results.map(resultView),
+        noFiles: results.length === 0,
+        rejected,
+      }),
+      rejected > 0 || results.length === 0 ? 422 : 200,
+    );
+  });
+};
+
+function resultView(result: IngestResult) {
+  if (result.status === "loaded") {
+    return {
+      loaded: true,
+      file: result.file,
+      summary: `${result.rowsAccepted} rows loaded${result.rowsRejected > 0 ? `, ${result.rowsRejected} invalid rows skipped` : ""}${result.duplicateRows > 0 ? `, ${result.duplicateRows} repeated rows loaded once` : ""}`,
+      errors: result.errors.slice(0, 50).map(describeParseError),
+    };
+  }
+  const more = result.errorTotal - result.errors.length;
+  return {
+    loaded: false,
+    file: result.file,
+    summary: result.reason,
+    errors: [
+      ...result.errors.map(describeParseError),
+      ...(more > 0 ? [`… and ${more} more invalid rows`] : []),
+    ],
+  };
+}

@@ -1,0 +1,195 @@
+import type { Kysely, Transaction, Updateable } from "kysely";
+import type { Database } from "../../db/schema.js";
+import type { CheckedValue } from "./force-return.js";
+import type { AreaType } from "./measures.schema.js";
+import type {
+  MeasureAnnotationRow,
+  MeasureRow,
+  MeasureTable,
+  MeasureValueRow,
+  NewMeasureRow,
+} from "./measures.tables.js";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export function listMeasures(db: Executor, options: { publishedOnly: boolean }): Promise<MeasureRow[]> {
+  let query = db.selectFrom("measures").selectAll();
+  if (options.publishedOnly) query = query.where("published", "=", 1);
+  return query.orderBy("source").orderBy("id").execute();
+}
+
+export function findMeasure(db: Executor, id: string): Promise<MeasureRow | undefined> {
+  return db.selectFrom("measures").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function listMeasureIds(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom("measures").select("id").execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Several processes may start together: a measure another inserted first is left as it is. */
+export async function insertMeasures(db: Executor, rows: NewMeasureRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 50) {
+    await db
+      .insertInto("measures")
+      .values(rows.slice(start, start + 50))
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+}
+
+export function updateMeasure(
+  db: Executor,
+  id: string,
+  changes: Updateable<MeasureTable>,
+): Promise<MeasureRow> {
+  return db
+    .updateTable("measures")
+    .set(changes)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface SeriesFilter {
+  areaType: AreaType;
+  areaCode: string;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export function listValues(
+  db: Executor,
+  measureId: string,
+  filter: SeriesFilter,
+): Promise<MeasureValueRow[]> {
+  let query = db
+    .selectFrom("measure_values")
+    .selectAll()
+    .where("measure_id", "=", measureId)
+    .where("area_type", "=", filter.areaType)
+    .where("area_code", "=", filter.areaCode);
+  if (filter.from) query = query.where("period_start", ">=", filter.from);
+  if (filter.to) query = query.where("period_start", "<=", filter.to);
+  return query.orderBy("period_start").execute();
+}
+
+/** Every force's value for one period: the figures an MSG comparison is drawn from. */
+export function listForceValuesForPeriod(
+  db: Executor,
+  measureId: string,
+  periodStart: string,
+): Promise<MeasureValueRow[]> {
+  return db
+    .selectFrom("measure_values")
+    .selectAll()
+    .where("measure_id", "=", measureId)
+    .where("area_type", "=", "force")
+    .where("period_start", "=", periodStart)
+    .execute();
+}
+
+/** The areas a measure has values for, for choosing one. */
+export async function listValueAreas(
+  db: Executor,
+  measureId: string,
+): Promise<{ area_type: AreaType; area_code: string }[]> {
+  return db
+    .selectFrom("measure_values")
+    .select(["area_type", "area_code"])
+    .distinct()
+    .where("measure_id", "=", measureId)
+    .orderBy("area_type")
+    .orderBy("area_code")
+    .execute();
+}
+
+export function findValue(
+  db: Executor,
+  value: Pick<CheckedValue, "measureId" | "areaType" | "areaCode" | "periodStart">,
+): Promise<MeasureValueRow | undefined> {
+  return db
+    .selectFrom("measure_values")
+    .selectAll()
+    .where("measure_id", "=", value.measureId)
+    .where("area_type", "=", value.areaType)
+    .where("area_code", "=", value.areaCode)
+    .where("period_start", "=", value.periodStart)
+    .executeTakeFirst();
+}
+
+/** Inserts the values, replacing any already held for the same measure, area and period. */
+export async function upsertValues(
+  db: Executor,
+  values: CheckedValue[],
+  importId: number | null,
+  now: string,
+): Promise<MeasureValueRow[]> {
+  const saved: MeasureValueRow[] = [];
+  for (let start = 0; start < values.length; start += 100) {
+    const rows = values.slice(start, start + 100).map((v) => ({
+      measure_id: v.measureId,
+      period: v.period,
+      period_start: v.periodStart,
+      period_end: v.periodEnd,
+      area_type: v.areaType,
+      area_code: v.areaCode,
+      value: v.value,
+      numerator: v.numerator,
+      denominator: v.denominator,
+      note: v.note,
+      import_id: importId,
+      created_at: now,
+      updated_at: now,
+    }));
+    saved.push(
+      ...(await db
+        .insertInto("measure_values")
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(["measure_id", "area_type", "area_code", "period_start"]).doUpdateSet((eb) => ({
+            value: eb.ref("excluded.value"),
+            numerator: eb.ref("excluded.numerator"),
+            denominator: eb.ref("excluded.denominator"),
+            note: eb.ref("excluded.note"),
+            import_id: eb.ref("excluded.import_id"),
+            updated_at: eb.ref("excluded.updated_at"),
+          })),
+        )
+        .returningAll()
+        .execute()),
+    );
+  }
+  return saved;
+}
+
+export function insertImport(
+  db: Executor,
+  row: { file_name: string; row_count: number; imported_by: string; imported_at: string },
+): Promise<{ id: number }> {
+  return db.insertInto("measure_imports").values(row).returning("id").executeTakeFirstOrThrow();
+}
+
+export function listAnnotations(db: Executor, measureId: string): Promise<MeasureAnnotationRow[]> {
+  return db
+    .selectFrom("measure_annotations")
+    .selectAll()
+    .where("measure_id", "=", measureId)
+    .orderBy("date")
+    .orderBy("id")
+    .execute();
+}
+
+export function insertAnnotation(
+  db: Executor,
+  row: {
+    measure_id: string;
+    date: string;
+    text: string;
+    rebase: number;
+    created_by: string;
+    created_at: string;
+  },
+): Promise<MeasureAnnotationRow> {
+  return db.insertInto("measure_annotations").values(row).returningAll().executeTakeFirstOrThrow();
+}

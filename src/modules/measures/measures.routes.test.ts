@@ -1,0 +1,216 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestUser } from "../../../test/factories.js";
+import { TestClient, csrfTokenIn, testApp } from "../../../test/helpers/http.js";
+import { useTestDatabase } from "../../../test/helpers/test-db.js";
+import type { apiMeasure } from "./measures.routes.js";
+import type { MeasureSeries } from "./series.js";
+
+type ApiMeasure = ReturnType<typeof apiMeasure>;
+type SeriesBody = Omit<MeasureSeries, "measure"> & { measure: ApiMeasure };
+
+const database = useTestDatabase();
+let app: FastifyInstance;
+let editor: TestClient;
+let panel: TestClient;
+let force: TestClient;
+let visitor: TestClient;
+
+const header = "measure_id,period,area,value,numerator,denominator,note";
+const satisfaction = "victims.satisfaction-overall";
+
+beforeAll(async () => {
+  const db = database.current().db;
+  app = await testApp(db);
+  const clients: TestClient[] = [];
+  for (const role of ["opcc", "panel", "force"] as const) {
+    const user = await createTestUser(db, { role });
+    const client = new TestClient(app);
+    await client.signIn(user.email);
+    clients.push(client);
+  }
+  [editor, panel, force] = clients as [TestClient, TestClient, TestClient];
+  visitor = new TestClient(app);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+/** Posts a CSV file as the import form does, with the CSRF token of the form page. */
+async function upload(client: TestClient, csv: string) {
+  const token = csrfTokenIn((await client.get("/measures/import")).body);
+  const boundary = "----scrutineer-test-boundary";
+  const payload =
+    `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="return.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n` +
+    `--${boundary}--\r\n`;
+  return app.inject({
+    method: "POST",
+    url: "/measures/import",
+    payload,
+    headers: {
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+      cookie: `scrutineer.sid=${client.cookie("scrutineer.sid")}`,
+    },
+  });
+}
+
+describe("force-return import page", () => {
+  it("imports a good file and refuses a bad one whole, listing every problem by line", async () => {
+    const good = await upload(
+      editor,
+      `${header}\n${satisfaction},Q1 2025/26,west-mercia,70.0,280,400,SAMPLE\n${satisfaction},Q2 2025/26,west-mercia,75.0,300,400,SAMPLE\n`,
+    );
+    expect(good.statusCode).toBe(302);
+    expect((await editor.get(good.headers.location as string)).body).toContain(
+      "Imported 2 value(s) for 1 measure(s): 2 new, 0 replaced",
+    );
+
+    const bad = await upload(
+      editor,
+      `${header}\n${satisfaction},Q3 2025/26,west-mercia,70.0,280,400,\n${satisfaction},2025-12,west-mercia,120,,,\n`,
+    );
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain("The file has 2 problems; nothing was imported");
+    expect(bad.body).toContain(
+      "Line 3, period: &quot;2025-12&quot; does not match the measure&#39;s frequency",
+    );
+    expect(bad.body).toContain("Line 3, value: 120 is a percentage outside 0 to 100");
+    const rows = await database.current().db.kysely.selectFrom("measure_values").select("period").execute();
+    expect(rows.map((r) => r.period).sort()).toEqual(["Q1 2025/26", "Q2 2025/26"]);
+  });
+
+  it("is for the OPCC only", async () => {
+    expect((await force.get("/measures/import")).statusCode).toBe(403);
+    expect((await panel.get("/measures/import")).statusCode).toBe(403);
+    expect((await visitor.get("/measures/import")).statusCode).toBe(302);
+  });
+});
+
+describe("measure pages and API", () => {
+  it("shows the series with its definition, change and SPC to signed-in users, and hides unpublished measures from the public", async () => {
+    const page = await panel.get(`/measures/${satisfaction}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Victim satisfaction: whole experience");
+    expect(page.body).toContain("completely, very or fairly satisfied");
+    expect(page.body).toContain("75%");
+    expect(page.body).toContain("Against the previous period: 75% against 70% in Q1 2025/26");
+    expect((await visitor.get(`/measures/${satisfaction}`)).statusCode).toBe(404);
+    expect((await visitor.get("/measures")).body).not.toContain("Victim satisfaction");
+    expect((await panel.get("/measures")).body).toContain("Victim satisfaction");
+  });
+
+  it("serves the series as JSON, to the public once published", async () => {
+    const api = await panel.get(`/api/measures/${satisfaction}/series?area=west-mercia`);
+    expect(api.statusCode).toBe(200);
+    const series = api.json<SeriesBody>();
+    expect(series.measure).toMatchObject({
+      id: satisfaction,
+      unit: "%",
+      polarity: "higher is better",
+      published: false,
+    });
+    expect(series.points.map((p) => [p.period, p.value])).toEqual([
+      ["Q1 2025/26", 70],
+      ["Q2 2025/26", 75],
+    ]);
+    expect(series.change.previousPeriod).toMatchObject({ previousValue: 70, value: 75, significant: false });
+    expect(series.spc?.summary.groups).toHaveLength(1);
+    expect(series.msg).toEqual({ comparison: null, reason: "No other force has a value for Q2 2025/26." });
+    expect((await visitor.get(`/api/measures/${satisfaction}/series`)).statusCode).toBe(404);
+
+    const publish = await editor.post(
+      `/measures/${satisfaction}/settings`,
+      { published: "yes", target: "80", localPriority: "Putting victims first" },
+      `/measures/${satisfaction}/settings`,
+    );
+    expect(publish.statusCode).toBe(302);
+    const publicSeries = await visitor.get(`/api/measures/${satisfaction}/series`);
+    expect(publicSeries.statusCode).toBe(200);
+    expect(publicSeries.json<SeriesBody>().measure).toMatchObject({
+      published: true,
+      target: 80,
+      localPriority: "Putting victims first",
+    });
+    expect(publicSeries.json<SeriesBody>().spc?.summary.assurance_type).not.toBeNull();
+    const list = (await visitor.get("/api/measures")).json<{ measures: ApiMeasure[] }>();
+    expect(list.measures.map((m) => m.id)).toEqual([satisfaction]);
+    expect(
+      (await panel.get("/api/measures")).json<{ measures: ApiMeasure[] }>().measures.length,
+    ).toBeGreaterThan(100);
+  });
+
+  it("documents the API", async () => {
+    const docs = (await visitor.get("/api/docs")).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(docs.paths)).toEqual(["/api/measures", "/api/measures/{id}/series"]);
+  });
+});
+
+describe("single values and notes", () => {
+  const measure = "complaints.average-days-to-finalise";
+
+  it("saves a value from the form, and redisplays the form with the problem otherwise", async () => {
+    const formPage = `/measures/${measure}/values/new`;
+    const wrong = await editor.post(
+      `/measures/${measure}/values`,
+      { period: "2025-05", area: "west-mercia", value: "88.5", numerator: "", denominator: "", note: "" },
+      formPage,
+    );
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain("Period &quot;2025-05&quot; does not match the measure&#39;s frequency");
+    const saved = await editor.post(
+      `/measures/${measure}/values`,
+      {
+        period: "Q1 2025/26",
+        area: "west-mercia",
+        value: "88.5",
+        numerator: "",
+        denominator: "",
+        note: "Checked",
+      },
+      formPage,
+    );
+    expect(saved.statusCode).toBe(302);
+    const series = (await editor.get(`/api/measures/${measure}/series`)).json<SeriesBody>();
+    expect(series.points).toEqual([
+      expect.objectContaining({ period: "Q1 2025/26", value: 88.5, note: "Checked" }),
+    ]);
+    const audit = await database
+      .current()
+      .db.kysely.selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "measure-value")
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(["create"]);
+  });
+
+  it("refuses values for data.police.uk measures and form posts from force users", async () => {
+    expect((await editor.get("/measures/crimes.burglary/values/new")).statusCode).toBe(422);
+    expect((await force.get(`/measures/${measure}/values/new`)).statusCode).toBe(403);
+  });
+
+  it("adds a dated note that rebases the SPC limits and is shown with the series", async () => {
+    const formPage = `/measures/${satisfaction}/annotations/new`;
+    const missing = await editor.post(
+      `/measures/${satisfaction}/annotations`,
+      { date: "2025-13-01", text: "" },
+      formPage,
+    );
+    expect(missing.statusCode).toBe(422);
+    expect(missing.body).toContain("Enter the date as YYYY-MM-DD");
+    const added = await editor.post(
+      `/measures/${satisfaction}/annotations`,
+      { date: "2025-08-01", text: "Survey provider changed", rebase: "yes" },
+      formPage,
+    );
+    expect(added.statusCode).toBe(302);
+    const series = (await visitor.get(`/api/measures/${satisfaction}/series`)).json<SeriesBody>();
+    expect(series.annotations).toEqual([
+      expect.objectContaining({ date: "2025-08-01", text: "Survey provider changed", rebase: 1 }),
+    ]);
+    expect(series.spc?.rebasedAt).toEqual(["2025-07-01"]);
+    expect((await visitor.get(`/measures/${satisfaction}`)).body).toContain(
+      "Survey provider changed (SPC limits recalculated from here)",
+    );
+  });
+});

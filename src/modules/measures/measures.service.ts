@@ -1,0 +1,340 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { AppError, NotFoundError, ValidationError } from "../../lib/errors.js";
+import { nowIso } from "../../lib/time.js";
+import type { Actor } from "../audit/actor.js";
+import { systemActor } from "../audit/actor.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import { areaDirectory } from "./areas.js";
+import { shippedMeasures } from "./catalogue.js";
+import {
+  checkForceReturn,
+  checkValue,
+  describeProblem,
+  type CheckingContext,
+  type ForceReturnProblem,
+} from "./force-return.js";
+import {
+  findMeasure,
+  findValue,
+  insertAnnotation,
+  insertImport,
+  insertMeasures,
+  listAnnotations,
+  listForceValuesForPeriod,
+  listMeasureIds,
+  listMeasures,
+  listValues,
+  updateMeasure,
+  upsertValues,
+} from "./measures.repository.js";
+import {
+  policeUkQuerySchema,
+  type AnnotationForm,
+  type MeasureSettingsForm,
+  type SeriesQuery,
+  type SingleValueForm,
+} from "./measures.schema.js";
+import type { MeasureAnnotationRow, MeasureRow, MeasureValueRow } from "./measures.tables.js";
+import { policeUkForceFigures, policeUkSeries, unsupportedArea } from "./police-uk-series.js";
+import { buildSeries, type MeasureSeries, type PeerFigure, type SeriesPoint } from "./series.js";
+
+/**
+ * Adds the shipped measures (built in, and data/measures/definitions.json) that the database does
+ * not hold yet; measures already there keep the settings the OPCC gave them.
+ */
+export async function ensureMeasureCatalogue(db: Kysely<Database>): Promise<string[]> {
+  const existing = await listMeasureIds(db);
+  const missing = (await shippedMeasures()).filter((m) => !existing.has(m.id));
+  if (missing.length === 0) return [];
+  const now = nowIso();
+  await db.transaction().execute(async (trx) => {
+    await insertMeasures(
+      trx,
+      missing.map((m) => ({
+        id: m.id,
+        name: m.name,
+        definition: m.definition,
+        unit: m.unit,
+        polarity: m.polarity,
+        frequency: m.frequency,
+        source: m.source,
+        national_priority: m.nationalPriority,
+        local_priority: m.localPriority,
+        target: m.target,
+        query_json: m.query ? JSON.stringify(m.query) : null,
+        published: 0,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    await recordAudit(trx, systemActor, {
+      action: "create",
+      entityType: "measure-catalogue",
+      entityId: "shipped",
+      after: { added: missing.map((m) => m.id) },
+    });
+  });
+  return missing.map((m) => m.id);
+}
+
+export async function listCatalogue(
+  db: Kysely<Database>,
+  options: { publishedOnly: boolean },
+): Promise<MeasureRow[]> {
+  return listMeasures(db, options);
+}
+
+/** A measure the reader may see: unpublished ones exist only for signed-in users. */
+export async function measureFor(
+  db: Kysely<Database>,
+  id: string,
+  options: { publishedOnly: boolean },
+): Promise<MeasureRow> {
+  const measure = await findMeasure(db, id);
+  if (!measure || (options.publishedOnly && measure.published !== 1))
+    throw new NotFoundError(`No measure ${id}`);
+  return measure;
+}
+
+async function checkingContext(db: Kysely<Database>): Promise<CheckingContext> {
+  const [measures, areas] = await Promise.all([listMeasures(db, { publishedOnly: false }), areaDirectory()]);
+  return { measures: new Map(measures.map((m) => [m.id, m])), areas };
+}
+
+/** A return refused: every problem, each naming its line and column. */
+export class ForceReturnRejectedError extends AppError {
+  constructor(
+    readonly fileName: string,
+    readonly problems: ForceReturnProblem[],
+  ) {
+    super(
+      `${fileName} was not imported: ${problems.length} problem${problems.length === 1 ? "" : "s"}:` +
+        ["", ...problems.map((p) => describeProblem(p, fileName))].join("\n"),
+      "validation",
+      422,
+    );
+  }
+}
+
+export interface ImportSummary {
+  importId: number;
+  fileName: string;
+  rows: number;
+  added: number;
+  replaced: number;
+  measures: string[];
+}
+
+/** Imports a force return whole, or nothing of it. */
+export async function importForceReturn(
+  db: Kysely<Database>,
+  actor: Actor,
+  file: { name: string; text: string },
+): Promise<ImportSummary> {
+  const checked = checkForceReturn(file.text, await checkingContext(db));
+  if (!checked.ok) throw new ForceReturnRejectedError(file.name, checked.problems);
+  const { values } = checked;
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const { id: importId } = await insertImport(trx, {
+      file_name: file.name,
+      row_count: values.length,
+      imported_by: actor.label,
+      imported_at: now,
+    });
+    const saved = await upsertValues(trx, values, importId, now);
+    const replaced = saved.filter((row) => row.created_at !== now).length;
+    const summary: ImportSummary = {
+      importId,
+      fileName: file.name,
+      rows: values.length,
+      added: values.length - replaced,
+      replaced,
+      measures: [...new Set(values.map((v) => v.measureId))].sort(),
+    };
+    await recordAudit(trx, actor, {
+      action: "import",
+      entityType: "measure-import",
+      entityId: importId,
+      after: summary,
+    });
+    return summary;
+  });
+}
+
+const valueAuditView = (row: MeasureValueRow) => ({
+  measure_id: row.measure_id,
+  period: row.period,
+  area: `${row.area_type}:${row.area_code}`,
+  value: row.value,
+  numerator: row.numerator,
+  denominator: row.denominator,
+  note: row.note,
+});
+
+/** Saves one value from the form, replacing any held for the same period and area. */
+export async function saveSingleValue(
+  db: Kysely<Database>,
+  actor: Actor,
+  measureId: string,
+  form: SingleValueForm,
+): Promise<MeasureValueRow> {
+  const checked = checkValue({ measure_id: measureId, ...form }, await checkingContext(db));
+  if (!checked.ok) {
+    throw new ValidationError(
+      checked.problems.map((p) => ({
+        field: p.field === "measure_id" || p.field === "file" ? "value" : p.field,
+        text: `${label(p.field)} ${p.message}`,
+      })),
+    );
+  }
+  return db.transaction().execute(async (trx) => {
+    const before = await findValue(trx, checked.value);
+    const [saved] = await upsertValues(trx, [checked.value], null, nowIso());
+    const row = saved as MeasureValueRow;
+    await recordAudit(trx, actor, {
+      action: before ? "update" : "create",
+      entityType: "measure-value",
+      entityId: row.id,
+      ...(before ? { before: valueAuditView(before) } : {}),
+      after: valueAuditView(row),
+    });
+    return row;
+  });
+}
+
+function label(field: string): string {
+  return (
+    {
+      period: "Period",
+      area: "Area",
+      value: "Value",
+      numerator: "Numerator",
+      denominator: "Denominator",
+      note: "Note",
+    }[field] ?? "Measure"
+  );
+}
+
+export async function addAnnotation(
+  db: Kysely<Database>,
+  actor: Actor,
+  measureId: string,
+  form: AnnotationForm,
+): Promise<MeasureAnnotationRow> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await findMeasure(trx, measureId))) throw new NotFoundError(`No measure ${measureId}`);
+    const annotation = await insertAnnotation(trx, {
+      measure_id: measureId,
+      date: form.date,
+      text: form.text,
+      rebase: form.rebase ? 1 : 0,
+      created_by: actor.label,
+      created_at: nowIso(),
+    });
+    await recordAudit(trx, actor, {
+      action: "create",
+      entityType: "measure-annotation",
+      entityId: annotation.id,
+      after: { measure_id: measureId, date: form.date, text: form.text, rebase: annotation.rebase },
+    });
+    return annotation;
+  });
+}
+
+export async function updateMeasureSettings(
+  db: Kysely<Database>,
+  actor: Actor,
+  measureId: string,
+  form: MeasureSettingsForm,
+): Promise<MeasureRow> {
+  return db.transaction().execute(async (trx) => {
+    const before = await findMeasure(trx, measureId);
+    if (!before) throw new NotFoundError(`No measure ${measureId}`);
+    const after = await updateMeasure(trx, measureId, {
+      published: form.published === "yes" ? 1 : 0,
+      target: form.target === "" ? null : Number(form.target),
+      local_priority: form.localPriority || null,
+      updated_at: nowIso(),
+    });
+    const view = (m: MeasureRow) => ({
+      published: m.published,
+      target: m.target,
+      local_priority: m.local_priority,
+    });
+    await recordAudit(trx, actor, {
+      action: "update",
+      entityType: "measure",
+      entityId: measureId,
+      before: view(before),
+      after: view(after),
+    });
+    return after;
+  });
+}
+
+const pointOf = (row: MeasureValueRow): SeriesPoint => ({
+  period: row.period,
+  periodStart: row.period_start,
+  periodEnd: row.period_end,
+  value: row.value,
+  numerator: row.numerator,
+  denominator: row.denominator,
+  note: row.note,
+});
+
+/** A measure's series for an area and range, with change, SPC and peer comparison. */
+export async function measureSeries(
+  db: Kysely<Database>,
+  measure: MeasureRow,
+  query: SeriesQuery,
+): Promise<MeasureSeries & { unavailable: string | null }> {
+  const areas = await areaDirectory();
+  const area = areas.find(query.area);
+  if (!area) throw new NotFoundError(`No area ${query.area}`);
+  const annotations = await listAnnotations(db, measure.id);
+  const population = (forceId: string, year: number) => {
+    const force = areas.get("force", forceId);
+    return force ? (areas.population(force, year)?.population ?? null) : null;
+  };
+
+  if (measure.query_json === null) {
+    const points = (
+      await listValues(db, measure.id, {
+        areaType: area.type,
+        areaCode: area.code,
+        from: query.from,
+        to: query.to,
+      })
+    ).map(pointOf);
+    const latest = points[points.length - 1];
+    const peers: PeerFigure[] =
+      area.type === "force" && latest
+        ? (await listForceValuesForPeriod(db, measure.id, latest.periodStart)).map((row) => ({
+            forceId: row.area_code,
+            point: pointOf(row),
+            population: population(row.area_code, Number(latest.periodStart.slice(0, 4))),
+          }))
+        : [];
+    return { ...buildSeries({ measure, area, points, annotations, peers }), unavailable: null };
+  }
+
+  const policeQuery = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
+  const points = await policeUkSeries(db, policeQuery, area, areas, {
+    from: query.from?.slice(0, 7),
+    to: query.to?.slice(0, 7),
+  });
+  const latest = points[points.length - 1];
+  const peers: PeerFigure[] =
+    area.type === "force" && latest
+      ? (await policeUkForceFigures(db, policeQuery, latest.period)).map((figure) => ({
+          ...figure,
+          population: population(figure.forceId, Number(latest.periodStart.slice(0, 4))),
+        }))
+      : [];
+  return {
+    ...buildSeries({ measure, area, points, annotations, peers }),
+    unavailable: unsupportedArea(policeQuery, area),
+  };
+}

@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import { compareCounts, compareProportions } from "../../stats/change.js";
+import { computeSpc } from "../../stats/spc.js";
+import { buildSeries, type SeriesPoint } from "./series.js";
+import type { MeasureAnnotationRow, MeasureRow } from "./measures.tables.js";
+
+const force = { type: "force" as const, code: "west-mercia", name: "West Mercia Police" };
+
+function measure(overrides: Partial<MeasureRow>): MeasureRow {
+  return {
+    id: "m",
+    name: "M",
+    definition: "d",
+    unit: "%",
+    polarity: "higher is better",
+    frequency: "monthly",
+    source: "force return",
+    national_priority: null,
+    local_priority: null,
+    target: null,
+    query_json: null,
+    published: 0,
+    created_at: "",
+    updated_at: "",
+    ...overrides,
+  };
+}
+
+/** Monthly points from April 2023, one per value. */
+function months(
+  values: number[],
+  counts?: (v: number) => { numerator: number; denominator: number },
+): SeriesPoint[] {
+  return values.map((value, i) => {
+    const year = 2023 + Math.floor((3 + i) / 12);
+    const month = ((3 + i) % 12) + 1;
+    const code = `${year}-${String(month).padStart(2, "0")}`;
+    const end = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    return {
+      period: code,
+      periodStart: `${code}-01`,
+      periodEnd: end,
+      value,
+      numerator: counts?.(value).numerator ?? null,
+      denominator: counts?.(value).denominator ?? null,
+      note: null,
+    };
+  });
+}
+
+const annotation = (date: string, rebase: boolean): MeasureAnnotationRow => ({
+  id: 1,
+  measure_id: "m",
+  date,
+  text: "Operation X began",
+  rebase: rebase ? 1 : 0,
+  created_by: "test",
+  created_at: "",
+});
+
+describe("a measure's series", () => {
+  const values = [20, 23, 21, 19, 22, 20, 24, 21, 10, 22, 20, 23, 21, 22, 19, 21, 23, 20, 22, 21];
+
+  it("tests a percentage's change as two proportions, against last period and last year", () => {
+    const points = months(values, (v) => ({ numerator: v * 10, denominator: 1000 }));
+    const series = buildSeries({ measure: measure({}), area: force, points, annotations: [], peers: [] });
+    expect(series.change.latest).toBe("2024-11");
+    expect(series.change.previousPeriod).toMatchObject({
+      period: "2024-10",
+      value: 21,
+      previousValue: 22,
+      absoluteChange: -1,
+    });
+    expect(series.change.previousPeriod?.test).toEqual(
+      compareProportions({ successes: 210, total: 1000 }, { successes: 220, total: 1000 }),
+    );
+    expect(series.change.samePeriodLastYear).toMatchObject({ period: "2023-11", previousValue: 21 });
+  });
+
+  it("tests a count's change per day, so months of different lengths compare fairly", () => {
+    const series = buildSeries({
+      measure: measure({ unit: "count", polarity: "lower is better" }),
+      area: force,
+      points: months(values),
+      annotations: [],
+      peers: [],
+    });
+    // November (30 days) against October (31 days).
+    expect(series.change.previousPeriod?.test).toEqual(
+      compareCounts(21, 22, { currentExposure: 30, previousExposure: 31 }),
+    );
+  });
+
+  it("makes no significance claim for figures without counts", () => {
+    const series = buildSeries({
+      measure: measure({ unit: "days" }),
+      area: force,
+      points: months([90.5, 95.25]),
+      annotations: [],
+      peers: [],
+    });
+    expect(series.change.previousPeriod).toMatchObject({
+      significant: null,
+      statement: "no significance test: the figures carry no counts to test",
+    });
+  });
+
+  it("gives the SPC points of computeSpc with the measure's direction and target, and lists the signals", () => {
+    const series = buildSeries({
+      measure: measure({ unit: "count", polarity: "lower is better", target: 18 }),
+      area: force,
+      points: months(values),
+      annotations: [],
+      peers: [],
+    });
+    const expected = computeSpc(
+      { x: months(values).map((p) => p.periodStart), y: values },
+      { improvementDirection: "decrease", target: 18, rebase: [] },
+    );
+    expect(series.points.map((p) => p.spc?.upl)).toEqual(expected.points.map((p) => p.upl));
+    expect(series.spc?.summary).toEqual(expected.summary);
+    expect(series.spc?.signals).toEqual([
+      { period: "2023-12", pointType: "special_cause_improvement", rule: "Below LCL" },
+    ]);
+  });
+
+  it("rebases the SPC limits from the period containing a rebase annotation, and ignores plain notes", () => {
+    const series = buildSeries({
+      measure: measure({ unit: "count" }),
+      area: force,
+      points: months(values),
+      annotations: [annotation("2024-02-14", true), annotation("2023-06-01", false)],
+      peers: [],
+    });
+    expect(series.spc?.rebasedAt).toEqual(["2024-02-01"]);
+    expect(series.points.find((p) => p.period === "2024-01")?.spc?.mean).not.toBe(
+      series.points.find((p) => p.period === "2024-02")?.spc?.mean,
+    );
+    expect(series.spc?.summary.groups).toHaveLength(2);
+    expect(series.annotations).toHaveLength(2);
+  });
+
+  it("compares a force's percentage with the forces that have counts, leaving out those without", () => {
+    const points = months([80, 82], (v) => ({ numerator: v * 10, denominator: 1000 }));
+    const latest = points[1]!;
+    const peer = (forceId: string, numerator: number | null) => ({
+      forceId,
+      point: { ...latest, numerator, denominator: numerator === null ? null : 1000 },
+      population: null,
+    });
+    const series = buildSeries({
+      measure: measure({}),
+      area: force,
+      points,
+      annotations: [],
+      peers: [peer("west-mercia", 820), peer("a", 700), peer("b", 900), peer("c", null)],
+    });
+    if (series.msg.comparison === null) throw new Error(series.msg.reason);
+    expect(series.msg.period).toBe("2023-05");
+    expect(series.msg.comparison.focus?.forceId).toBe("west-mercia");
+    expect(series.msg.comparison.forces.map((f) => f.forceId)).toEqual(["b", "west-mercia", "a"]);
+    expect(series.msg.comparison.excluded).toEqual([
+      { forceId: "c", note: "No numerator and denominator given." },
+    ]);
+  });
+
+  it("compares counts as rates per 1,000 population, and explains when no comparison is possible", () => {
+    const points = months([100]);
+    const peers = [
+      { forceId: "west-mercia", point: points[0]!, population: 1_300_000 },
+      { forceId: "a", point: { ...points[0]!, value: 300 }, population: 1_000_000 },
+    ];
+    const series = buildSeries({
+      measure: measure({ unit: "count", polarity: "lower is better" }),
+      area: force,
+      points,
+      annotations: [],
+      peers,
+    });
+    expect(series.msg.comparison?.kind).toBe("rate");
+    expect(series.msg.comparison?.focus?.value).toBeCloseTo((100 / 1_300_000) * 1000, 12);
+    const alone = buildSeries({
+      measure: measure({ unit: "count" }),
+      area: force,
+      points,
+      annotations: [],
+      peers: peers.slice(0, 1),
+    });
+    expect(alone.msg).toEqual({ comparison: null, reason: "No other force has a value for 2023-04." });
+    const lpa = buildSeries({
+      measure: measure({ unit: "count" }),
+      area: { type: "lpa", code: "west-mercia/shropshire", name: "Shropshire" },
+      points,
+      annotations: [],
+      peers: [],
+    });
+    expect(lpa.msg).toEqual({ comparison: null, reason: "Peer comparison is between forces." });
+  });
+});

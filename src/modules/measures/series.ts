@@ -1,0 +1,312 @@
+/**
+ * A measure's series for one area, with what a commissioner asks of it: how it changed against the
+ * previous period and the same period last year (and whether beyond chance), the SPC chart's points
+ * and signals, and how the force compares with its peers. Pure: the service gathers the inputs.
+ */
+import {
+  compareCounts,
+  compareProportions,
+  type CountChange,
+  type ProportionChange,
+} from "../../stats/change.js";
+import {
+  compareWithMsg,
+  type ForceFigure,
+  type MeasureKind,
+  type MsgComparison,
+  type MsgOptions,
+} from "../../stats/msg.js";
+import { parsePeriod, periodDates, previousPeriod, samePeriodLastYear } from "../../stats/periods.js";
+import { computeSpc, type ImprovementDirection, type PointType, type SpcResult } from "../../stats/spc.js";
+import type { Area } from "./areas.js";
+import type { MeasureAnnotationRow, MeasureRow } from "./measures.tables.js";
+
+export interface SeriesPoint {
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  value: number;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+}
+
+export interface Change {
+  against: "previous period" | "same period last year";
+  period: string;
+  value: number;
+  previousValue: number;
+  absoluteChange: number;
+  percentChange: number | null;
+  /** Null when the figures carry no counts to test. */
+  significant: boolean | null;
+  statement: string;
+  method: string | null;
+  test: CountChange | ProportionChange | null;
+}
+
+export interface SpcSignal {
+  period: string;
+  pointType: PointType;
+  rule: string;
+}
+
+export interface MeasureSeries {
+  measure: MeasureRow;
+  area: Area;
+  points: (SeriesPoint & {
+    spc: { mean: number; lpl: number | null; upl: number | null; pointType: PointType; rule: string } | null;
+  })[];
+  change: { latest: string | null; previousPeriod: Change | null; samePeriodLastYear: Change | null };
+  spc: (Pick<SpcResult, "summary" | "warnings"> & { signals: SpcSignal[]; rebasedAt: string[] }) | null;
+  msg: { comparison: MsgComparison; period: string } | { comparison: null; reason: string };
+  annotations: MeasureAnnotationRow[];
+}
+
+/** A force's figure for the MSG comparison: a count, or successes out of a base. */
+export interface PeerFigure {
+  forceId: string;
+  point: SeriesPoint;
+  /** Mid-year population, for counts and rates; null if the force has none. */
+  population: number | null;
+}
+
+const improvementDirectionOf: Record<MeasureRow["polarity"], ImprovementDirection> = {
+  "higher is better": "increase",
+  "lower is better": "decrease",
+  neutral: "neutral",
+};
+
+export function buildSeries(input: {
+  measure: MeasureRow;
+  area: Area;
+  points: SeriesPoint[];
+  annotations: MeasureAnnotationRow[];
+  /** Each force's figure for the latest period; empty when the area is not a force. */
+  peers: PeerFigure[];
+}): MeasureSeries {
+  const { measure, area, annotations } = input;
+  const points = [...input.points].sort((a, b) => a.periodStart.localeCompare(b.periodStart));
+  const latest = points[points.length - 1];
+  const byStart = new Map(points.map((point) => [point.periodStart, point]));
+  const changeAgainst = (against: Change["against"]): Change | null => {
+    if (!latest) return null;
+    const period = parsePeriod(latest.period);
+    const earlier = byStart.get(
+      periodDates(against === "previous period" ? previousPeriod(period) : samePeriodLastYear(period)).start,
+    );
+    return earlier ? compare(measure, latest, earlier, against) : null;
+  };
+
+  const rebasedAt = rebaseStarts(points, annotations);
+  const spc =
+    points.length === 0
+      ? null
+      : computeSpc(
+          { x: points.map((p) => p.periodStart), y: points.map((p) => p.value) },
+          {
+            improvementDirection: improvementDirectionOf[measure.polarity],
+            ...(measure.target === null ? {} : { target: measure.target }),
+            rebase: rebasedAt,
+          },
+        );
+  const spcByStart = new Map(spc?.points.map((p) => [p.x, p]) ?? []);
+
+  return {
+    measure,
+    area,
+    points: points.map((point) => {
+      const spcPoint = spcByStart.get(point.periodStart);
+      return {
+        ...point,
+        spc: spcPoint
+          ? {
+              mean: spcPoint.mean,
+              lpl: spcPoint.lpl,
+              upl: spcPoint.upl,
+              pointType: spcPoint.point_type,
+              rule: spcPoint.special_cause_type,
+            }
+          : null,
+      };
+    }),
+    change: {
+      latest: latest?.period ?? null,
+      previousPeriod: changeAgainst("previous period"),
+      samePeriodLastYear: changeAgainst("same period last year"),
+    },
+    spc: spc && {
+      summary: spc.summary,
+      warnings: spc.warnings,
+      rebasedAt,
+      signals: spc.points
+        .filter((p) => p.special_cause_flag)
+        .map((p) => ({
+          period: byStart.get(p.x)?.period ?? p.x,
+          pointType: p.point_type,
+          rule: p.special_cause_type,
+        })),
+    },
+    msg: latest
+      ? msgComparison(measure, area, latest, input.peers)
+      : { comparison: null, reason: "No values yet." },
+    annotations,
+  };
+}
+
+/** A rebase annotation starts a new SPC group at the first period ending on or after its date. */
+function rebaseStarts(points: SeriesPoint[], annotations: MeasureAnnotationRow[]): string[] {
+  const starts = new Set<string>();
+  for (const annotation of annotations) {
+    if (annotation.rebase !== 1) continue;
+    const index = points.findIndex((p) => p.periodEnd >= annotation.date);
+    if (index > 0) starts.add((points[index] as SeriesPoint).periodStart);
+  }
+  return [...starts].sort();
+}
+
+const days = (point: SeriesPoint) =>
+  (Date.parse(`${point.periodEnd}T00:00:00Z`) - Date.parse(`${point.periodStart}T00:00:00Z`)) / 86_400_000 +
+  1;
+
+const isWhole = (n: number | null): n is number => n !== null && Number.isInteger(n) && n >= 0;
+
+function compare(
+  measure: MeasureRow,
+  current: SeriesPoint,
+  previous: SeriesPoint,
+  against: Change["against"],
+): Change {
+  const base = {
+    against,
+    period: previous.period,
+    value: current.value,
+    previousValue: previous.value,
+    absoluteChange: current.value - previous.value,
+    percentChange: previous.value === 0 ? null : ((current.value - previous.value) / previous.value) * 100,
+  };
+  const counted = (test: CountChange): Change => ({
+    ...base,
+    significant: test.significant,
+    statement: test.statement,
+    method: test.method,
+    test,
+  });
+  if (
+    measure.unit === "%" &&
+    isWhole(current.numerator) &&
+    isWhole(current.denominator) &&
+    isWhole(previous.numerator) &&
+    isWhole(previous.denominator)
+  ) {
+    const test = compareProportions(
+      { successes: current.numerator, total: current.denominator },
+      { successes: previous.numerator, total: previous.denominator },
+    );
+    return { ...base, significant: test.significant, statement: test.statement, method: test.method, test };
+  }
+  if (
+    measure.unit === "rate per 1,000" &&
+    isWhole(current.numerator) &&
+    isWhole(previous.numerator) &&
+    current.denominator &&
+    previous.denominator
+  ) {
+    return counted(
+      compareCounts(current.numerator, previous.numerator, {
+        currentExposure: current.denominator,
+        previousExposure: previous.denominator,
+      }),
+    );
+  }
+  if (measure.unit === "count" && isWhole(current.value) && isWhole(previous.value)) {
+    // Per day, so a 31-day month is not read as a rise on a 30-day one.
+    return counted(
+      compareCounts(current.value, previous.value, {
+        currentExposure: days(current),
+        previousExposure: days(previous),
+      }),
+    );
+  }
+  return {
+    ...base,
+    significant: null,
+    statement: "no significance test: the figures carry no counts to test",
+    method: null,
+    test: null,
+  };
+}
+
+function msgComparison(
+  measure: MeasureRow,
+  area: Area,
+  latest: SeriesPoint,
+  peers: PeerFigure[],
+): MeasureSeries["msg"] {
+  if (area.type !== "force") return { comparison: null, reason: "Peer comparison is between forces." };
+  const kind: MeasureKind | null =
+    measure.unit === "%"
+      ? "proportion"
+      : measure.unit === "rate per 1,000" || measure.unit === "count"
+        ? "rate"
+        : null;
+  if (kind === null)
+    return { comparison: null, reason: `A figure in ${measure.unit} cannot be compared by funnel plot.` };
+  if (peers.length < 2)
+    return { comparison: null, reason: `No other force has a value for ${latest.period}.` };
+  const figures = peers.map((peer): ForceFigure => figureOf(measure, kind, peer));
+  const options: MsgOptions = {
+    focusForceId: area.code,
+    kind,
+    polarity: measure.polarity,
+    ...(kind === "rate" ? { per: 1000 } : {}),
+  };
+  try {
+    return { comparison: rememberedMsgComparison(figures, options), period: latest.period };
+  } catch (error) {
+    return { comparison: null, reason: (error as Error).message };
+  }
+}
+
+/**
+ * Funnel limits come from exact quantiles whose cost grows with the counts (tens of milliseconds for
+ * a force's month of crime), while the figures of a past period rarely change: comparisons are kept
+ * by their inputs, so any change of figure computes afresh.
+ */
+const msgComparisons = new Map<string, MsgComparison>();
+const MSG_COMPARISONS_KEPT = 2000;
+
+function rememberedMsgComparison(figures: ForceFigure[], options: MsgOptions): MsgComparison {
+  const key = JSON.stringify([figures, options]);
+  const known = msgComparisons.get(key);
+  if (known) return known;
+  const comparison = compareWithMsg(figures, options);
+  if (msgComparisons.size >= MSG_COMPARISONS_KEPT)
+    msgComparisons.delete(msgComparisons.keys().next().value as string);
+  msgComparisons.set(key, comparison);
+  return comparison;
+}
+
+function figureOf(measure: MeasureRow, kind: MeasureKind, peer: PeerFigure): ForceFigure {
+  const { point } = peer;
+  const incomplete = (note: string): ForceFigure => ({
+    forceId: peer.forceId,
+    numerator: 0,
+    denominator: 1,
+    complete: false,
+    note,
+  });
+  if (kind === "proportion") {
+    return isWhole(point.numerator) && isWhole(point.denominator) && point.denominator > 0
+      ? { forceId: peer.forceId, numerator: point.numerator, denominator: point.denominator, complete: true }
+      : incomplete("No numerator and denominator given.");
+  }
+  if (measure.unit === "rate per 1,000") {
+    return isWhole(point.numerator) && point.denominator !== null && point.denominator > 0
+      ? { forceId: peer.forceId, numerator: point.numerator, denominator: point.denominator, complete: true }
+      : incomplete("No numerator and denominator given.");
+  }
+  return isWhole(point.value) && peer.population !== null
+    ? { forceId: peer.forceId, numerator: point.value, denominator: peer.population, complete: true }
+    : incomplete("No population estimate for this force.");
+}
