@@ -15,9 +15,10 @@ import { systemActor } from "../src/modules/audit/actor.js";
 import { readPoliceCsvs } from "../src/modules/crime/archive.js";
 import { ingestPath } from "../src/modules/crime/ingest.service.js";
 import { parsePoliceCsv } from "../src/modules/crime/parse.js";
-import { findRepoRoot, loadReferenceData } from "../src/modules/crime/reference.js";
+import { rootDir } from "../src/lib/paths.js";
+import { loadReferenceData } from "../src/modules/crime/reference.js";
 
-const archives = join(findRepoRoot(), "data", "demo", "police-uk");
+const archives = join(rootDir, "data", "demo", "police-uk");
 const paths = process.argv.slice(2);
 if (paths.length === 0) {
   for (let month = 1; month <= 12; month++)

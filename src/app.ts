@@ -12,17 +12,20 @@ import { AppError, ValidationError } from "./lib/errors.js";
 import { errorView } from "./lib/forms.js";
 import { fromRoot } from "./lib/paths.js";
 import { createViewEnvironment } from "./lib/render.js";
+import { actionRoutes } from "./modules/actions/actions.routes.js";
 import type { Actor } from "./modules/audit/actor.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { isAllowed, type Access, type CurrentUser } from "./modules/auth/access.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { DatabaseSessionStore } from "./modules/auth/session-store.js";
 import { homeRoutes } from "./modules/home/home.routes.js";
+import { inspectionRoutes } from "./modules/inspections/inspections.routes.js";
 import { crimeRoutes } from "./modules/crime/crime.routes.js";
 import { measureRoutes } from "./modules/measures/measures.routes.js";
 import { navigationFor } from "./modules/home/navigation.js";
 import { findUserById } from "./modules/users/users.repository.js";
 import { roleLabels } from "./modules/users/users.schema.js";
+import { meetingRoutes } from "./modules/meetings/meetings.routes.js";
 import { userRoutes } from "./modules/users/users.routes.js";
 
 declare module "fastify" {
@@ -126,11 +129,21 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
     prefix: "/assets/govuk/",
     allowedPath: (path) => !path.endsWith(".scss") && !path.endsWith(".njk"),
   });
+  // ECharts' browser build, for charts.js to enhance the server-rendered SVGs.
+  const echartsDist = fromRoot("node_modules", "echarts", "dist");
   await app.register(fastifyStatic, {
-    root: [fromRoot("dist", "public"), fromRoot("src", "views", "scripts"), fromRoot("src", "views")],
+    root: [
+      fromRoot("dist", "public"),
+      fromRoot("src", "views", "scripts"),
+      fromRoot("src", "views"),
+      echartsDist,
+    ],
     prefix: "/assets/",
     decorateReply: false,
-    allowedPath: (path) => /^\/?[\w-]+\.(css|js|svg)$/.test(path),
+    allowedPath: (path, root) =>
+      root === echartsDist
+        ? path.replace(/^\//, "") === "echarts.min.js"
+        : /^\/?[\w-]+\.(css|js|svg)$/.test(path),
   });
 
   app.decorateRequest("user", null);
@@ -231,7 +244,10 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   await app.register(homeRoutes, { db });
   await app.register(authRoutes, { db });
   await app.register(userRoutes, { db });
+  await app.register(meetingRoutes, { db, uploadDir: config.UPLOAD_DIR });
   await app.register(auditRoutes, { db });
+  await app.register(actionRoutes, { db, uploadDir: config.UPLOAD_DIR });
+  await app.register(inspectionRoutes, { db, uploadDir: config.UPLOAD_DIR });
   await app.register(measureRoutes, { db });
   await app.register(crimeRoutes, { db });
   return app;

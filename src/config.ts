@@ -26,6 +26,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SCRUTINEER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   LOAD_DEMO_DATA: booleanFromEnv.default(true),
+  UPLOAD_DIR: z.string().min(1).default("./data/uploads"),
 });
 
 export type Config = z.infer<typeof configSchema>;

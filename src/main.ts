@@ -18,7 +18,6 @@ async function main(): Promise<void> {
         `This password is shown once. You will be asked to change it when you first sign in.\n\n`,
     );
   }
-  if (config.LOAD_DEMO_DATA) await loadDemoData(db, (line) => process.stdout.write(`${line}\n`));
   const app = await buildApp({ config, db });
   const housekeeping = setInterval(
     () => {
@@ -47,6 +46,12 @@ async function main(): Promise<void> {
   app.log.info(
     `Scrutineer on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT} using ${db.dialect} (${db.location})`,
   );
+  // The demo loads while the site is already up: each part commits whole, so pages fill in as it goes.
+  if (config.LOAD_DEMO_DATA) {
+    loadDemoData(db, (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) =>
+      app.log.error(error),
+    );
+  }
 }
 
 main().catch((error: unknown) => {

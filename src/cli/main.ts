@@ -3,8 +3,10 @@ import { ConfigError } from "../config.js";
 import { AppError } from "../lib/errors.js";
 import { registerAuditCommands } from "../modules/audit/audit.cli.js";
 import { registerBackupCommands } from "../modules/backup/backup.cli.js";
+import { registerInspectionCommands } from "../modules/inspections/inspections.cli.js";
 import { registerCrimeCommands } from "../modules/crime/crime.cli.js";
 import { registerMeasureCommands } from "../modules/measures/measures.cli.js";
+import { registerMeetingCommands } from "../modules/meetings/meetings.cli.js";
 import { registerUserCommands } from "../modules/users/users.cli.js";
 import { withDatabase } from "./context.js";
 
@@ -24,7 +26,9 @@ export function buildCli(): Command {
 
   // Each domain registers its own commands.
   registerUserCommands(program);
+  registerMeetingCommands(program);
   registerCrimeCommands(program);
+  registerInspectionCommands(program);
   registerMeasureCommands(program);
   registerAuditCommands(program);
   registerBackupCommands(program);

@@ -1,13 +1,21 @@
 import type { Generated, Insertable, Selectable } from "kysely";
+import type { ActionTables } from "../modules/actions/actions.tables.js";
 import type { CrimeTables } from "../modules/crime/crime.tables.js";
+import type { InspectionTables } from "../modules/inspections/inspections.tables.js";
 import type { MeasureTables } from "../modules/measures/measures.tables.js";
+import type { MeetingTables } from "../modules/meetings/meetings.tables.js";
 
 /**
  * The tables as the application sees them: the foundation's here, each domain's in its own module's
  * `*.tables.ts`, joined below. Timestamps are ISO-8601 UTC strings and dates `YYYY-MM-DD` on both SQLite and
  * PostgreSQL, so one code path reads them; flags are 0/1 integers for the same reason.
  */
-export type Database = FoundationTables & CrimeTables & MeasureTables;
+export type Database = FoundationTables &
+  MeetingTables &
+  InspectionTables &
+  ActionTables &
+  CrimeTables &
+  MeasureTables;
 
 export interface FoundationTables {
   app_settings: AppSettingTable;

@@ -1,11 +1,17 @@
 import type { Migration } from "kysely";
 import * as foundation from "./0001-foundation.js";
 import * as crime from "./0002-crime.js";
+import * as meetings from "./0003-meetings.js";
 import * as measures from "./0004-measures.js";
+import * as inspections from "./0005-inspections.js";
+import * as actions from "./0006-actions.js";
 
 /** Every migration, in order. A static list, so the compiled app and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
   "0001-foundation": foundation,
   "0002-crime": crime,
+  "0003-meetings": meetings,
   "0004-measures": measures,
+  "0005-inspections": inspections,
+  "0006-actions": actions,
 };

@@ -1,3 +1,4 @@
+import { rootDir } from "../../lib/paths.js";
 import { mkdtemp, rm, writeFile, mkdir, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +7,6 @@ import { crc32, deflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listPoliceCsvs, readPoliceCsvs } from "./archive.js";
 import { PoliceFileError } from "./file-kinds.js";
-import { findRepoRoot } from "./reference.js";
 
 interface ZipMember {
   name: string;
@@ -168,7 +168,7 @@ describe("zip archives", () => {
 describe("plain CSVs and folders", () => {
   it("reads a single CSV path", async () => {
     const fixture = join(
-      findRepoRoot(),
+      rootDir,
       "test",
       "fixtures",
       "police-uk",

@@ -1,3 +1,4 @@
+import { rootDir } from "../../lib/paths.js";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,13 +7,13 @@ import { systemActor } from "../audit/actor.js";
 import { readPoliceCsvs } from "./archive.js";
 import { countStreetCrimes, countsQuerySchema, toCsv, type CountDimension } from "./counts.service.js";
 import { ingestPath } from "./ingest.service.js";
-import { findRepoRoot, loadReferenceData, lsoaToLocalAuthority, type ReferenceData } from "./reference.js";
+import { loadReferenceData, lsoaToLocalAuthority, type ReferenceData } from "./reference.js";
 
 const database = useTestDatabase();
 let reference: ReferenceData;
 const forceIds = ["west-mercia", "norfolk"];
 const archives = ["2025-01.zip", "2025-02.zip"].map((name) =>
-  join(findRepoRoot(), "data", "demo", "police-uk", name),
+  join(rootDir, "data", "demo", "police-uk", name),
 );
 
 /** Every street row of the real files, read with csv-parse rather than our parser. */

@@ -1,3 +1,4 @@
+import { rootDir } from "../../lib/paths.js";
 import { spawn } from "node:child_process";
 import { sql } from "kysely";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDialect, useTestDatabase } from "../../../test/helpers/test-db.js";
 import type { Db } from "../../db/database.js";
 import { readPoliceCsvs } from "./archive.js";
-import { loadReferenceData, findRepoRoot, type ReferenceData } from "./reference.js";
+import { loadReferenceData, type ReferenceData } from "./reference.js";
 import { ingestFile, policeFixtures, removeTemporaryCsvs, writeTemporaryCsv } from "./test-support.js";
 
 const database = useTestDatabase();
@@ -17,7 +18,7 @@ afterAll(removeTemporaryCsvs);
 
 /** The real West Mercia January 2025 street file, its rows repeated to make a file that takes a while to load. */
 async function bigStreetFile(copies: number): Promise<{ path: string; rows: number }> {
-  const archive = join(findRepoRoot(), "data", "demo", "police-uk", "2025-01.zip");
+  const archive = join(rootDir, "data", "demo", "police-uk", "2025-01.zip");
   let text = "";
   for await (const member of readPoliceCsvs(archive, { forceIds: ["west-mercia"] })) {
     for await (const chunk of member.stream) text += String(chunk);
@@ -38,7 +39,7 @@ function ingestAndKill(
 ): Promise<{ signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
     // node with tsx's loader (what `npx tsx` runs) in this one process, so the kill reaches the ingest itself.
-    const script = join(findRepoRoot(), "src", "modules", "crime", "ingest-kill.child.ts");
+    const script = join(rootDir, "src", "modules", "crime", "ingest-kill.child.ts");
     const child = spawn(process.execPath, ["--import", "tsx", script, url, path], {
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -1,3 +1,4 @@
+import { rootDir } from "../../lib/paths.js";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -5,9 +6,9 @@ import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PoliceFileError } from "./file-kinds.js";
 import { parsePoliceCsv, type RowBatch } from "./parse.js";
-import { findRepoRoot, loadReferenceData, type Force } from "./reference.js";
+import { loadReferenceData, type Force } from "./reference.js";
 
-const FIXTURES = join(findRepoRoot(), "test", "fixtures", "police-uk");
+const FIXTURES = join(rootDir, "test", "fixtures", "police-uk");
 let forces: ReadonlyMap<string, Force>;
 beforeAll(async () => {
   ({ forces } = await loadReferenceData());
@@ -249,6 +250,15 @@ describe("row errors", () => {
     const { rows, errors } = await parseText(file, text);
     expect(errors.total).toBe(0);
     expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ fallsWithin: "West-Mercia  Police" });
+  });
+
+  it("numbers rows by the physical line they start on, after a quoted line break", async () => {
+    const twoLineLocation = streetRow().replace("On or near X", '"On or near X,\nY"');
+    const text = [STREET_HEADER, twoLineLocation, streetRow({ month: "2025-13" })].join("\n");
+    const { rows, errors } = await parseText(file, text);
+    expect(rows).toMatchObject([{ line: 2, location: "On or near X,\nY" }]);
+    expect(errors.kept.map(({ line, field }) => [line, field])).toEqual([[4, "Month"]]);
   });
 
   it("keeps the first 50 errors and counts the rest", async () => {
@@ -291,6 +301,9 @@ describe("file-level refusals", () => {
     await expect(parseText("2025-01-west-mercia-street.csv", "")).rejects.toThrow(/empty/);
     const broken = `${STREET_HEADER}\n${streetRow()}\nabc,"2025-01,West Mercia Police\n`;
     await expect(parseText("2025-01-west-mercia-street.csv", broken)).rejects.toThrow(PoliceFileError);
+    await expect(parseText("2025-01-west-mercia-street.csv", broken)).rejects.toThrow(
+      /^2025-01-west-mercia-street\.csv: line 3: quoted field is not closed before the end of the file$/,
+    );
   });
 
   it("can be read only once", async () => {

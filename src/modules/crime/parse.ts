@@ -5,8 +5,7 @@
  * a whole (unrecognised name, unknown force, unrecognised header, broken CSV quoting) throw a
  * `PoliceFileError`.
  */
-import { CsvError, parse } from "csv-parse";
-import type { Parser } from "csv-parse";
+import { CsvSyntaxError, CsvTokenizer } from "./csv-tokenizer.js";
 import {
   EXPECTED_HEADERS,
   PoliceFileError,
@@ -102,7 +101,10 @@ export interface ParseOptions {
   maxErrorsKept?: number;
 }
 
-const DEFAULT_BATCH_SIZE = 5_000;
+// Large enough for a multi-row INSERT, small enough that a batch's rows are still young when the
+// caller drops them: larger batches measured slower, their rows being copied through V8's young
+// generation into the old one before dying.
+const DEFAULT_BATCH_SIZE = 2_000;
 const ANTI_SOCIAL_BEHAVIOUR = "Anti-social behaviour";
 const MONTH_PATTERN = /^\d{4}-(?:0[1-9]|1[0-2])$/;
 const ISO_TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -115,6 +117,9 @@ interface RowContext {
   readonly errors: ParseErrorLog;
   /** The spelling of the force name last accepted in "Falls within", so repeats cost one comparison. */
   acceptedFallsWithin: string;
+  /** The coordinates of the row being read, once checked (see hasValidPosition). */
+  longitude: number | null;
+  latitude: number | null;
 }
 
 /**
@@ -169,34 +174,35 @@ export class PoliceCsvParser implements AsyncIterable<RowBatch> {
       force: this.force,
       errors: this.errors,
       acceptedFallsWithin: this.force.name,
+      longitude: null,
+      latitude: null,
     };
     let batcher: Batcher | undefined;
-    // Records are consumed in on_record (which has the line number) and never pushed downstream:
-    // the parser is driven chunk by chunk below, and full batches are yielded between chunks.
-    const parser = parse({
-      bom: true,
-      relax_column_count: true, // a wrong field count is reported per row, not fatal
-      skip_empty_lines: true,
-      on_record: (fields: string[], info) => {
-        if (batcher === undefined) {
-          batcher = startBatcher(headerKind(fields, context), context);
-        } else {
-          batcher.read(fields, info.lines);
-        }
-        return null;
-      },
+    // Records are consumed as the tokenizer finds them; full batches are yielded between chunks.
+    const tokenizer = new CsvTokenizer((fields, line) => {
+      if (batcher === undefined) {
+        batcher = startBatcher(headerKind(fields, context), context);
+      } else {
+        batcher.read(fields, line);
+      }
     });
-    // Errors reach us through the write and end callbacks below; without a listener the same
-    // error would also be thrown as an uncaught 'error' event.
-    parser.on("error", () => {});
     for await (const chunk of this.input) {
-      await writeChunk(parser, chunk, context.file);
+      tokenize(() => tokenizer.write(chunk), context.file);
       // Batches are cut between input chunks, so one can exceed batchSize by a chunk's rows.
       if (batcher !== undefined && batcher.pending >= this.batchSize) yield batcher.take();
     }
-    await endInput(parser, context.file);
+    tokenize(() => tokenizer.end(), context.file);
     if (batcher === undefined) throw new PoliceFileError(context.file, "file is empty (no header row)");
     if (batcher.pending > 0) yield batcher.take();
+  }
+}
+
+/** Broken quoting makes the rest of the file unreadable, so it refuses the file. */
+function tokenize(step: () => void, file: string): void {
+  try {
+    step();
+  } catch (error) {
+    throw error instanceof CsvSyntaxError ? new PoliceFileError(file, error.message) : error;
   }
 }
 
@@ -209,23 +215,6 @@ function headerKind(header: readonly string[], context: RowContext): FileKind {
     );
   }
   return kind;
-}
-
-function writeChunk(parser: Parser, chunk: Buffer | string, file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    parser.write(chunk, (error) => (error ? reject(asFileError(error, file)) : resolve()));
-  });
-}
-
-function endInput(parser: Parser, file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    parser.end((error?: Error | null) => (error ? reject(asFileError(error, file)) : resolve()));
-  });
-}
-
-/** csv-parse errors (e.g. an unclosed quote) make the rest of the file unreadable. */
-function asFileError(error: Error, file: string): Error {
-  return error instanceof CsvError ? new PoliceFileError(file, error.message) : error;
 }
 
 interface Batcher {
@@ -323,16 +312,19 @@ function isDigit(charCode: number): boolean {
   return charCode >= 48 && charCode <= 57;
 }
 
-/** Longitude and latitude are both present or both blank ("No Location"). */
-function readPosition(
+/**
+ * Longitude and latitude are both present or both blank ("No Location"). The values are left in
+ * `context.longitude` and `context.latitude`, sparing an object per row.
+ */
+function hasValidPosition(
   longitudeText: string,
   latitudeText: string,
   line: number,
   context: RowContext,
-): { longitude: number | null; latitude: number | null } | typeof INVALID {
+): boolean {
   const longitude = readCoordinate(longitudeText, "Longitude", 180, line, context);
   const latitude = readCoordinate(latitudeText, "Latitude", 90, line, context);
-  if (longitude === INVALID || latitude === INVALID) return INVALID;
+  if (longitude === INVALID || latitude === INVALID) return false;
   if ((longitude === null) !== (latitude === null)) {
     reject(
       context,
@@ -340,9 +332,11 @@ function readPosition(
       longitude === null ? "Longitude" : "Latitude",
       "is blank but the other coordinate is not",
     );
-    return INVALID;
+    return false;
   }
-  return { longitude, latitude };
+  context.longitude = longitude;
+  context.latitude = latitude;
+  return true;
 }
 
 function hasExpectedMonth(month: string, line: number, context: RowContext): boolean {
@@ -373,30 +367,17 @@ function fallsWithinForce(fallsWithin: string, line: number, context: RowContext
   return false;
 }
 
-/** Columns 1-8 (Month to LSOA name), shared by the street and outcomes files. */
-function readCrimeLocationColumns(
-  fields: readonly string[],
-  line: number,
-  context: RowContext,
-): CrimeLocationColumns | null {
-  const month = fields[1] ?? "";
-  const fallsWithin = fields[3] ?? "";
-  if (!hasExpectedMonth(month, line, context) || !fallsWithinForce(fallsWithin, line, context)) return null;
-  const position = readPosition(fields[4] ?? "", fields[5] ?? "", line, context);
-  if (position === INVALID) return null;
-  return {
-    line,
-    month,
-    reportedBy: fields[2] ?? "",
-    fallsWithin,
-    longitude: position.longitude,
-    latitude: position.latitude,
-    location: fields[6] ?? "",
-    lsoaCode: blankToNull(fields[7] ?? ""),
-    lsoaName: blankToNull(fields[8] ?? ""),
-  };
+/** Checks columns 1-5 (Month to Latitude), shared by the street and outcomes files. */
+function hasValidCrimeLocation(fields: readonly string[], line: number, context: RowContext): boolean {
+  return (
+    hasExpectedMonth(fields[1] ?? "", line, context) &&
+    fallsWithinForce(fields[3] ?? "", line, context) &&
+    hasValidPosition(fields[4] ?? "", fields[5] ?? "", line, context)
+  );
 }
 
+// The row readers build each row as one object literal: spreading shared columns into it, or
+// building it in steps, costs more than all the validation of a row.
 function readStreetRow(fields: readonly string[], line: number, context: RowContext): StreetCrimeRow | null {
   const crimeId = fields[0] ?? "";
   const crimeType = fields[9] ?? "";
@@ -409,10 +390,17 @@ function readStreetRow(fields: readonly string[], line: number, context: RowCont
       `is blank, but only ${ANTI_SOCIAL_BEHAVIOUR} rows have no Crime ID`,
     );
   }
-  const common = readCrimeLocationColumns(fields, line, context);
-  if (common === null) return null;
+  if (!hasValidCrimeLocation(fields, line, context)) return null;
   return {
-    ...common,
+    line,
+    month: context.identity.month,
+    reportedBy: fields[2] ?? "",
+    fallsWithin: context.acceptedFallsWithin,
+    longitude: context.longitude,
+    latitude: context.latitude,
+    location: fields[6] ?? "",
+    lsoaCode: blankToNull(fields[7] ?? ""),
+    lsoaName: blankToNull(fields[8] ?? ""),
     crimeId: blankToNull(crimeId),
     crimeType,
     lastOutcomeCategory: blankToNull(fields[10] ?? ""),
@@ -425,9 +413,20 @@ function readOutcomeRow(fields: readonly string[], line: number, context: RowCon
   const outcomeType = fields[9] ?? "";
   if (crimeId === "") return reject(context, line, "Crime ID", "is blank");
   if (outcomeType === "") return reject(context, line, "Outcome type", "is blank");
-  const common = readCrimeLocationColumns(fields, line, context);
-  if (common === null) return null;
-  return { ...common, crimeId, outcomeType };
+  if (!hasValidCrimeLocation(fields, line, context)) return null;
+  return {
+    line,
+    month: context.identity.month,
+    reportedBy: fields[2] ?? "",
+    fallsWithin: context.acceptedFallsWithin,
+    longitude: context.longitude,
+    latitude: context.latitude,
+    location: fields[6] ?? "",
+    lsoaCode: blankToNull(fields[7] ?? ""),
+    lsoaName: blankToNull(fields[8] ?? ""),
+    crimeId,
+    outcomeType,
+  };
 }
 
 function readFlag(
@@ -460,12 +459,12 @@ function readStopAndSearchRow(
     );
   }
   // Stop-and-search files put Latitude before Longitude, unlike the crime files.
-  const position = readPosition(fields[5] ?? "", fields[4] ?? "", line, context);
+  const validPosition = hasValidPosition(fields[5] ?? "", fields[4] ?? "", line, context);
   const partOfPolicingOperation = readFlag(fields[2] ?? "", "Part of a policing operation", line, context);
   const outcomeLinked = readFlag(fields[13] ?? "", "Outcome linked to object of search", line, context);
   const removal = readFlag(fields[14] ?? "", "Removal of more than just outer clothing", line, context);
   if (
-    position === INVALID ||
+    !validPosition ||
     partOfPolicingOperation === INVALID ||
     outcomeLinked === INVALID ||
     removal === INVALID
@@ -478,8 +477,8 @@ function readStopAndSearchRow(
     date,
     partOfPolicingOperation,
     policingOperation: blankToNull(fields[3] ?? ""),
-    latitude: position.latitude,
-    longitude: position.longitude,
+    latitude: context.latitude,
+    longitude: context.longitude,
     gender: blankToNull(fields[6] ?? ""),
     ageRange: blankToNull(fields[7] ?? ""),
     selfDefinedEthnicity: blankToNull(fields[8] ?? ""),

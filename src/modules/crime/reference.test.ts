@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   REFERENCE_FILES,
-  findRepoRoot,
   indexLocalAuthorities,
   loadReferenceData,
   lsoaToLocalAuthority,
@@ -22,24 +21,6 @@ const WEST_MERCIA_PFA = "E23000016";
 let reference: ReferenceData;
 beforeAll(async () => {
   reference = await loadReferenceData();
-});
-
-describe("findRepoRoot", () => {
-  it("finds the folder holding package.json from this module's folder", async () => {
-    const packageJson = JSON.parse(await readFile(join(findRepoRoot(), "package.json"), "utf8")) as {
-      name: string;
-    };
-    expect(packageJson.name).toBe("scrutineer");
-    expect(referenceDirectory()).toBe(join(findRepoRoot(), "data", "reference"));
-  });
-
-  it("works from a deeper folder such as the compiled dist/src/modules/crime", () => {
-    expect(findRepoRoot(join(findRepoRoot(), "dist", "src", "modules", "crime"))).toBe(findRepoRoot());
-  });
-
-  it("fails clearly when there is no package.json above", () => {
-    expect(() => findRepoRoot("/")).toThrow(/no package\.json above \//);
-  });
 });
 
 describe("forces.csv", () => {

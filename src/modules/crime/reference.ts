@@ -4,12 +4,11 @@
  * area lookup, mid-year populations and local policing areas. Parsing is pure (text in, values
  * out); only `loadReferenceData` touches the file system.
  */
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { fromRoot } from "../../lib/paths.js";
 
 export const REFERENCE_FILES = {
   forces: "forces.csv",
@@ -262,18 +261,8 @@ export function lsoaToLocalAuthority(
  * The repository root: the nearest folder above this module holding package.json. Walking up
  * works both from `src/modules/crime` (tsx, vitest) and from the compiled `dist/src/modules/crime`.
  */
-export function findRepoRoot(startDirectory = dirname(fileURLToPath(import.meta.url))): string {
-  let directory = startDirectory;
-  while (!existsSync(join(directory, "package.json"))) {
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error(`no package.json above ${startDirectory}`);
-    directory = parent;
-  }
-  return directory;
-}
-
 export function referenceDirectory(): string {
-  return join(findRepoRoot(), "data", "reference");
+  return fromRoot("data", "reference");
 }
 
 export async function loadReferenceData(directory = referenceDirectory()): Promise<ReferenceData> {

@@ -1,3 +1,4 @@
+import { rootDir } from "../../lib/paths.js";
 /**
  * Helpers for the crime module's tests (database snapshots, ingesting files by path). Kept out of
  * the test files so the ingest, counts, route and kill tests share one copy.
@@ -9,9 +10,9 @@ import { join } from "node:path";
 import type { Db } from "../../db/database.js";
 import { systemActor } from "../audit/actor.js";
 import { ingestPoliceCsv, type IngestOptions, type IngestResult } from "./ingest.service.js";
-import { findRepoRoot, type ReferenceData } from "./reference.js";
+import { type ReferenceData } from "./reference.js";
 
-export const policeFixtures = join(findRepoRoot(), "test", "fixtures", "police-uk");
+export const policeFixtures = join(rootDir, "test", "fixtures", "police-uk");
 
 export function ingestFile(
   db: Db,

@@ -1,3 +1,4 @@
+import { rootDir } from "../../lib/paths.js";
 /**
  * The demonstration data set, loaded into an empty database when LOAD_DEMO_DATA is true. It is a
  * list of steps, each loading one part and saying itself whether its part is still missing, so a
@@ -8,8 +9,11 @@ import type { Db } from "../../db/database.js";
 import { systemActor } from "../audit/actor.js";
 import { hasCrimeData } from "../crime/crime.repository.js";
 import { describeParseError, ingestPath } from "../crime/ingest.service.js";
-import { findRepoRoot, loadReferenceData } from "../crime/reference.js";
+import { loadReferenceData } from "../crime/reference.js";
+import { loadActionsDemo } from "../actions/actions.demo.js";
+import { loadInspectionsDemo } from "../inspections/inspections.demo.js";
 import { loadMeasuresDemo } from "../measures/measures.demo.js";
+import { loadMeetingsDemo } from "../meetings/meetings.demo.js";
 
 export type DemoLog = (line: string) => void;
 
@@ -20,7 +24,7 @@ interface DemoStep {
   load(db: Db, log: DemoLog): Promise<void>;
 }
 
-export const demoDirectory = join(findRepoRoot(), "data", "demo");
+export const demoDirectory = join(rootDir, "data", "demo");
 
 const policeData: DemoStep = {
   name: "data.police.uk crime data (real, 13 forces, 2025; Thames Valley January 2022)",
@@ -50,7 +54,27 @@ const forceReturns: DemoStep = {
   },
 };
 
-const steps: readonly DemoStep[] = [policeData, forceReturns];
+const meetings: DemoStep = {
+  name: "meetings (West Mercia's real published notes of 11 December 2023, and a SAMPLE upcoming meeting)",
+  isNeeded: async (db) => !(await db.kysely.selectFrom("meetings").select("id").limit(1).executeTakeFirst()),
+  load: (db) => loadMeetingsDemo(db.kysely),
+};
+
+const inspections: DemoStep = {
+  name: "HMICFRS inspections register (SAMPLE: the real register is not in the repository)",
+  isNeeded: async (db) =>
+    !(await db.kysely.selectFrom("inspections").select("id").limit(1).executeTakeFirst()),
+  load: (db) => loadInspectionsDemo(db.kysely),
+};
+
+const actions: DemoStep = {
+  name: "action tracker (SAMPLE actions)",
+  isNeeded: async (db) => !(await db.kysely.selectFrom("actions").select("id").limit(1).executeTakeFirst()),
+  load: (db) => loadActionsDemo(db.kysely),
+};
+
+// Quick parts first, so the site has its meetings while the crime data (the slow part) loads.
+const steps: readonly DemoStep[] = [meetings, inspections, actions, forceReturns, policeData];
 
 export async function loadDemoData(db: Db, log: DemoLog): Promise<void> {
   for (const step of steps) {

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Db } from "../../db/database.js";
+import { listPublicMeetings } from "../meetings/meetings.repository.js";
 
-export const homeRoutes: FastifyPluginAsync<{ db: Db }> = async (app) => {
+export const homeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   app.get("/", { config: { access: "public" } }, async (request, reply) => {
-    if (!request.user) return reply.page("home/views/public.njk", { title: "Home" });
+    if (!request.user) {
+      const publishedMeetings = await listPublicMeetings(db.kysely);
+      return reply.page("home/views/public.njk", { title: "Home", publishedMeetings });
+    }
     return reply.page("home/views/home.njk", { title: "Home" });
   });
 

@@ -9,9 +9,13 @@ interface NavigationEntry {
 /** The main menu. Each module adds its entry here; a person sees only what their role may open. */
 const entries: NavigationEntry[] = [
   { href: "/", text: "Home", access: "public" },
+  { href: "/meetings", text: "Meetings", access: "public" },
   { href: "/admin/users", text: "Users", access: ["admin"] },
   { href: "/admin/audit", text: "Audit log", access: ["admin"] },
+  { href: "/actions", text: "Actions", access: "signed-in" },
+  { href: "/inspections", text: "Inspections", access: "signed-in" },
   { href: "/measures", text: "Measures", access: "public" },
+  { href: "/peel-and-inspections", text: "PEEL and inspections", access: "public" },
   { href: "/crime-data/ingest", text: "Load police.uk data", access: ["admin", "opcc"] },
 ];
 
