@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { NotFoundError } from "../../lib/errors.js";
+import { actionsRaisedAtMeeting, openActionsForReview } from "../actions/actions.repository.js";
+import { openFindingsWithUpdatesSince } from "../inspections/inspections.repository.js";
 import { paperTimeliness, timelinessLabels } from "./deadlines.js";
 import { renderMarkdown } from "./markdown.js";
 import {
@@ -13,6 +15,7 @@ import {
   listItems,
   listLinesOfEnquiry,
   listPaperRequests,
+  previousMeetingDate,
 } from "./meetings.repository.js";
 import { notesArePublic, publicAgendaStatuses } from "./meetings.status.js";
 import { attendanceLabels } from "./meetings.schema.js";
@@ -84,6 +87,7 @@ export async function loadMeetingPage(
     listItemLinks(db, meeting.id),
   ]);
   const confirmedNext = meeting.next_meeting_id ? await findMeeting(db, meeting.next_meeting_id) : undefined;
+  const standing = audience === "staff" ? await standingItemEvidence(db, meeting) : null;
   const showNotes = audience !== "public" || notesArePublic(meeting.status);
   const showRestricted = audience === "staff";
   const visibleItems = items.filter((item) => showRestricted || item.restricted === 0);
@@ -115,6 +119,7 @@ export async function loadMeetingPage(
       lines: showNotes ? lines.filter((line) => line.meeting_item_id === item.id) : [],
       decisions: showNotes ? decisions.filter((decision) => decision.meeting_item_id === item.id) : [],
       links: links.filter((link) => link.meeting_item_id === item.id),
+      standing: standing ? standingEvidenceFor(item.title, standing) : null,
       papers: requests
         .filter((request) => request.meeting_item_id === item.id)
         .filter((request) => showRestricted || request.restricted === 0)
@@ -126,3 +131,34 @@ export async function loadMeetingPage(
   };
 }
 export type MeetingPage = Awaited<ReturnType<typeof loadMeetingPage>>;
+
+/**
+ * What the standing items of a quarterly meeting bring with them for the OPCC, gathered from the action
+ * tracker and the inspections register: the open actions to review, the actions raised at this meeting, and
+ * the open HMICFRS findings with the force's updates since the previous meeting.
+ */
+async function standingItemEvidence(db: Kysely<Database>, meeting: MeetingRow) {
+  const since = (await previousMeetingDate(db, meeting.id)) ?? "0000-01-01";
+  const [openActions, actionsArising, openFindings] = await Promise.all([
+    openActionsForReview(db, meeting.date),
+    actionsRaisedAtMeeting(db, meeting.id),
+    openFindingsWithUpdatesSince(db, since),
+  ]);
+  return { openActions, actionsArising, openFindings, since };
+}
+
+type StandingEvidence = Awaited<ReturnType<typeof standingItemEvidence>>;
+
+/** Standing items are known by the titles the meeting-type templates give them. */
+function standingEvidenceFor(title: string, evidence: StandingEvidence) {
+  const normalised = title.trim().toLowerCase();
+  if (normalised.startsWith("review of action tracker"))
+    return { kind: "open-actions", actions: evidence.openActions };
+  if (normalised.startsWith("summary of actions arising")) {
+    return { kind: "actions-arising", actions: evidence.actionsArising };
+  }
+  if (normalised.includes("hmicfrs update")) {
+    return { kind: "hmicfrs", findings: evidence.openFindings, since: evidence.since };
+  }
+  return null;
+}
