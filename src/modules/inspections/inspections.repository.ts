@@ -267,12 +267,22 @@ export function insertLink(db: Executor, row: Omit<FindingLinkRow, "id">): Promi
   return db.insertInto("finding_links").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function listLinks(db: Executor, findingId: number): Promise<FindingLinkRow[]> {
+/** A finding's links, with the agenda item's meeting, number and title so the page can link to it. */
+export function listLinks(db: Executor, findingId: number) {
   return db
-    .selectFrom("finding_links")
-    .selectAll()
-    .where("finding_id", "=", findingId)
-    .orderBy("id")
+    .selectFrom("finding_links as l")
+    .leftJoin("meeting_items as item", "item.id", "l.agenda_item_id")
+    .leftJoin("meetings as meeting", "meeting.id", "item.meeting_id")
+    .selectAll("l")
+    .select([
+      "item.meeting_id as meeting_id",
+      "item.number as item_number",
+      "item.title as item_title",
+      "meeting.title as meeting_title",
+      "meeting.date as meeting_date",
+    ])
+    .where("l.finding_id", "=", findingId)
+    .orderBy("l.id")
     .execute();
 }
 
