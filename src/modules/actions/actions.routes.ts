@@ -1,4 +1,3 @@
-import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Db } from "../../db/database.js";
@@ -11,7 +10,7 @@ import {
   listOutstandingPaperRequests,
   listPublicMeetings,
 } from "../meetings/meetings.repository.js";
-import { maxPaperBytes, maxPaperLabel, readPaperFile, type UploadedFile } from "../meetings/paper-files.js";
+import { acceptFormUploads, chosenFile, maxPaperLabel, readPaperFile } from "../meetings/paper-files.js";
 import { actionStatuses, statusLabels, statusTagClasses } from "./action-rules.js";
 import {
   actionThemes,
@@ -68,32 +67,11 @@ function countsOf(actions: ActionSummary[]) {
   };
 }
 
-/** Keeps an uploaded evidence file whole in memory (within the size limit), noting whether it was cut short. */
-async function keepUploadedFile(part: MultipartFile): Promise<void> {
-  const data = await part.toBuffer();
-  const file: UploadedFile = { filename: part.filename, data, truncated: part.file.truncated };
-  (part as unknown as { value: UploadedFile }).value = file;
-}
-
-/** The file field of a submitted form, unless none was chosen (browsers then send an empty part). */
-function chosenFile(body: Record<string, unknown>): UploadedFile | undefined {
-  const file = body.file;
-  if (!file || typeof file !== "object" || !("data" in file)) return undefined;
-  const upload = file as UploadedFile;
-  return upload.filename === "" && upload.data.length === 0 ? undefined : upload;
-}
-
 export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = async (
   app,
   { db, uploadDir },
 ) => {
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: "keyValues",
-    onFile: keepUploadedFile,
-    // An oversized file is reported on the form, not as a bare 413.
-    throwFileSizeLimit: false,
-    limits: { fileSize: maxPaperBytes, files: 1, fields: 20 },
-  });
+  await acceptFormUploads(app, 20);
   const view = { statusLabels, statusTagClasses };
 
   app.get("/actions", { config: { access: "signed-in" } }, async (request, reply) => {

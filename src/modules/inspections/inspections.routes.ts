@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
@@ -8,7 +7,13 @@ import { NotFoundError, ValidationError, type FieldError } from "../../lib/error
 import { errorView, parseForm } from "../../lib/forms.js";
 import { fromRoot } from "../../lib/paths.js";
 import { editors } from "../auth/access.js";
-import { maxPaperBytes, maxPaperLabel, readPaperFile, type UploadedFile } from "../meetings/paper-files.js";
+import {
+  acceptFormUploads,
+  chosenFile,
+  maxPaperLabel,
+  readPaperFile,
+  type UploadedFile,
+} from "../meetings/paper-files.js";
 import { todayInUk } from "./deadline.js";
 import { progressReporters, statusesReachable } from "./finding-status.js";
 import { formatImportErrors, importInspections, parseInspectionsCsv } from "./inspections.import.js";
@@ -71,24 +76,13 @@ type Form = { Body: Record<string, string> };
 /** CSV files are small; anything bigger than this is not an inspections register. */
 const maxImportBytes = 1024 * 1024;
 
-/** Keeps an uploaded file whole in memory (within the size limit), noting whether it was cut short. */
-async function keepUploadedFile(part: MultipartFile): Promise<void> {
-  const file: UploadedFile = {
-    filename: part.filename,
-    data: await part.toBuffer(),
-    truncated: part.file.truncated,
-  };
-  (part as unknown as { value: UploadedFile }).value = file;
-}
-
 /** The form's fields without its file, and the file unless none was chosen (browsers then send an empty part). */
 function splitUpload(body: Record<string, unknown> | undefined): {
   fields: Record<string, string>;
   file?: UploadedFile;
 } {
-  const { file, ...fields } = body ?? {};
-  const upload = file && typeof file === "object" && "data" in file ? (file as UploadedFile) : undefined;
-  const chosen = upload && !(upload.filename === "" && upload.data.length === 0) ? upload : undefined;
+  const { file: _file, ...fields } = body ?? {};
+  const chosen = chosenFile(body);
   return { fields: fields as Record<string, string>, ...(chosen ? { file: chosen } : {}) };
 }
 
@@ -100,13 +94,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
   { db, uploadDir },
 ) => {
   // The CSV import and progress updates' evidence post files; the plugin stays inside this module.
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: "keyValues",
-    onFile: keepUploadedFile,
-    // An oversized file is reported on the form, not as a bare 413.
-    throwFileSizeLimit: false,
-    limits: { fileSize: maxPaperBytes, files: 1, fields: 20 },
-  });
+  await acceptFormUploads(app, 20);
 
   const signedIn = { access: "signed-in" } as const;
   const editorsOnly = { access: editors };

@@ -1,4 +1,3 @@
-import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { fileTypeFromBuffer } from "file-type";
@@ -53,7 +52,7 @@ import {
   uploadPaper,
 } from "./meetings.service.js";
 import { nextStatuses, statusLabels } from "./meetings.status.js";
-import { maxPaperBytes, maxPaperLabel, readPaperFile, type UploadedFile } from "./paper-files.js";
+import { acceptFormUploads, maxPaperLabel, readPaperFile, type UploadedFile } from "./paper-files.js";
 
 type Form = Record<string, string>;
 
@@ -79,24 +78,11 @@ async function importedText(body: Record<string, unknown>): Promise<string> {
   return text;
 }
 
-/** Keeps the uploaded file whole in memory (within the size limit) with a note of whether it was cut short. */
-async function keepUploadedFile(part: MultipartFile): Promise<void> {
-  const data = await part.toBuffer();
-  const file: UploadedFile = { filename: part.filename, data, truncated: part.file.truncated };
-  (part as unknown as { value: UploadedFile }).value = file;
-}
-
 export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = async (
   app,
   { db, uploadDir },
 ) => {
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: "keyValues",
-    onFile: keepUploadedFile,
-    // An oversized file is reported on the form, not as a bare 413.
-    throwFileSizeLimit: false,
-    limits: { fileSize: maxPaperBytes, files: 1, fields: 10 },
-  });
+  await acceptFormUploads(app, 10);
 
   /** Renders a form page again with its errors, or rethrows what is not a validation problem. */
   async function redisplayOr(
