@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCli } from "../../../test/helpers/cli.js";
 import { createTestUser } from "../../../test/factories.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
-import { runCli } from "../../cli/main.js";
 import type { Db } from "../../db/database.js";
 import { setRole } from "../users/users.service.js";
 import { systemActor } from "./actor.js";
@@ -21,17 +21,7 @@ async function removeAppendOnlyGuard(db: Db): Promise<void> {
   }
 }
 
-let errors = "";
-beforeEach(() => {
-  errors = "";
-  vi.stubEnv("DATABASE_URL", database.current().url);
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((errors += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
+const cli = useCli(database);
 
 describe("the audit log's hash chain", () => {
   it("holds across many writes, including concurrent ones", async () => {
@@ -40,7 +30,7 @@ describe("the audit log's hash chain", () => {
     await Promise.all(users.map((user) => setRole(db.kysely, systemActor, user.id, "panel")));
     const verdict = await verifyAuditChain(allAuditRows(db.kysely, 3));
     expect(verdict).toEqual({ intact: true, rows: 16 });
-    expect(await runCli(["node", "scrutineer", "audit", "verify"])).toBe(0);
+    expect(await cli.run("audit", "verify")).toBe(0);
   });
 
   it("reports the first changed row", async () => {
@@ -51,8 +41,8 @@ describe("the audit log's hash chain", () => {
     await sql`update audit_log set actor = 'someone else' where id = ${target}`.execute(db.kysely);
     const verdict = await verifyAuditChain(allAuditRows(db.kysely));
     expect(verdict).toMatchObject({ intact: false, brokenAt: target });
-    expect(await runCli(["node", "scrutineer", "audit", "verify"])).toBe(1);
-    expect(errors).toContain(`Audit log BROKEN at row ${target}: its contents do not match its hash`);
+    expect(await cli.run("audit", "verify")).toBe(1);
+    expect(cli.errors).toContain(`Audit log BROKEN at row ${target}: its contents do not match its hash`);
   });
 
   it("reports a removed row at the row after it", async () => {

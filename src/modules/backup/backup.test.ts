@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { useCli } from "../../../test/helpers/cli.js";
 import { createTestUser } from "../../../test/factories.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
-import { runCli } from "../../cli/main.js";
 import type { Db } from "../../db/database.js";
 import { systemActor } from "../audit/actor.js";
 import { setRole } from "../users/users.service.js";
@@ -14,17 +14,7 @@ const database = useTestDatabase();
 const folder = mkdtempSync(join(tmpdir(), "scrutineer-backup-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-let errors = "";
-beforeEach(() => {
-  errors = "";
-  vi.stubEnv("DATABASE_URL", database.current().url);
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((errors += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
+const cli = useCli(database);
 
 /** Every row of every table of ours, in a stable order: what a round trip must give back unchanged. */
 async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
@@ -48,13 +38,13 @@ describe("scrutineer backup and restore", () => {
     expect(before.users?.length).toBeGreaterThan(0);
 
     const file = join(folder, "round-trip.backup");
-    expect(await runCli(["node", "scrutineer", "backup", file]), errors).toBe(0);
+    expect(await cli.run("backup", file), cli.errors).toBe(0);
 
     await setRole(db.kysely, systemActor, user.id, "panel");
     await createTestUser(db);
     expect(await snapshot(db)).not.toEqual(before);
 
-    expect(await runCli(["node", "scrutineer", "restore", file]), errors).toBe(0);
+    expect(await cli.run("restore", file), cli.errors).toBe(0);
     expect(await snapshot(db)).toEqual(before);
   });
 
@@ -63,8 +53,8 @@ describe("scrutineer backup and restore", () => {
     const before = await snapshot(db);
     const junk = join(folder, "junk.backup");
     writeFileSync(junk, "this is not a database");
-    expect(await runCli(["node", "scrutineer", "restore", junk])).toBe(1);
-    expect(errors).toMatch(/junk\.backup|pg_restore/);
+    expect(await cli.run("restore", junk)).toBe(1);
+    expect(cli.errors).toMatch(/junk\.backup|pg_restore/);
     expect(await snapshot(db)).toEqual(before);
   });
 });

@@ -1,42 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { useCli } from "../../../test/helpers/cli.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
-import { runCli } from "../../cli/main.js";
 import { fromRoot } from "../../lib/paths.js";
 import { templateColumns } from "./inspections.import.js";
 
 const database = useTestDatabase();
 const folder = mkdtempSync(join(tmpdir(), "scrutineer-inspections-"));
-let output: string;
-let errors: string;
-
-beforeEach(() => {
-  output = "";
-  errors = "";
-  vi.stubEnv("DATABASE_URL", database.current().url);
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((output += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((errors += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
+const cli = useCli(database);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe("scrutineer inspections import", () => {
   it("imports the template and writes the audit log as the CLI", async () => {
-    expect(
-      await runCli([
-        "node",
-        "scrutineer",
-        "inspections",
-        "import",
-        fromRoot("docs", "templates", "inspections.csv"),
-      ]),
-    ).toBe(0);
-    expect(output).toBe("Imported 1 inspection(s), 2 grade(s) and 3 finding(s)\n");
+    expect(await cli.run("inspections", "import", fromRoot("docs", "templates", "inspections.csv"))).toBe(0);
+    expect(cli.output).toBe("Imported 1 inspection(s), 2 grade(s) and 3 finding(s)\n");
     const audit = await database
       .current()
       .db.kysely.selectFrom("audit_log")
@@ -53,8 +32,8 @@ describe("scrutineer inspections import", () => {
       file,
       `${templateColumns.join(",")}\ninspection,X,peel,CLI bad,2025-01-10,,,,,,,,,\ngrade,X,,,,,,Area,grand,,,,,\n`,
     );
-    expect(await runCli(["node", "scrutineer", "inspections", "import", file])).toBe(1);
-    expect(errors).toContain(`${file}: Line 3, grade: Use one of`);
+    expect(await cli.run("inspections", "import", file)).toBe(1);
+    expect(cli.errors).toContain(`${file}: Line 3, grade: Use one of`);
     const titles = await database.current().db.kysely.selectFrom("inspections").select("title").execute();
     expect(titles.map((row) => row.title)).not.toContain("CLI bad");
   });

@@ -1,26 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../cli/main.js";
+import { describe, expect, it } from "vitest";
+import { useCli } from "../../../test/helpers/cli.js";
 import { fromRoot } from "../../lib/paths.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import { PublishedMeetingDraftSchema } from "./import/parse-published.js";
 
 const database = useTestDatabase();
-let output: string;
-let errors: string;
+const cli = useCli(database);
 
-beforeEach(() => {
-  output = "";
-  errors = "";
-  vi.stubEnv("DATABASE_URL", database.current().url);
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((output += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((errors += String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
-
-const cli = (...args: string[]) => runCli(["node", "scrutineer", ...args]);
 const westMercia = fromRoot(
   "test",
   "fixtures",
@@ -32,8 +18,8 @@ const countMeetings = async () =>
 
 describe("scrutineer meetings import", () => {
   it("--dry-run --json prints what was recognised and saves nothing", async () => {
-    expect(await cli("meetings", "import", westMercia, "--dry-run", "--json")).toBe(0);
-    const draft = PublishedMeetingDraftSchema.parse(JSON.parse(output));
+    expect(await cli.run("meetings", "import", westMercia, "--dry-run", "--json")).toBe(0);
+    const draft = PublishedMeetingDraftSchema.parse(JSON.parse(cli.output));
     expect(draft.attendees).toHaveLength(6);
     expect(draft.summary.itemNumbers).toEqual([1, 2, 3, 4, 6, 7, 8]);
     expect(draft.nextMeeting?.date).toBe("2023-12-19");
@@ -42,16 +28,16 @@ describe("scrutineer meetings import", () => {
   });
 
   it("without --dry-run saves a draft meeting and says what it did not recognise", async () => {
-    expect(await cli("meetings", "import", westMercia)).toBe(0);
-    expect(output).toMatch(
+    expect(await cli.run("meetings", "import", westMercia)).toBe(0);
+    expect(cli.output).toMatch(
       /Saved draft meeting \d+: Assurance & Accountability – Performance – Quarter 2 – 2023\/24 \(notes-drafted\)/,
     );
-    expect(output).toContain("line 1: Accessibility Settings Skip to main content");
+    expect(cli.output).toContain("line 1: Accessibility Settings Skip to main content");
     expect(await countMeetings()).toBe(1);
   });
 
   it("fails with a clear message for a missing file", async () => {
-    expect(await cli("meetings", "import", "/nonexistent/notes.txt", "--dry-run")).toBe(1);
-    expect(errors).toContain("/nonexistent/notes.txt");
+    expect(await cli.run("meetings", "import", "/nonexistent/notes.txt", "--dry-run")).toBe(1);
+    expect(cli.errors).toContain("/nonexistent/notes.txt");
   });
 });
