@@ -1,9 +1,13 @@
 import type { Generated, Insertable, Selectable } from "kysely";
 import type { ActionTables } from "../modules/actions/actions.tables.js";
+import type { BriefingTables } from "../modules/briefing/briefing.tables.js";
 import type { CrimeTables } from "../modules/crime/crime.tables.js";
 import type { InspectionTables } from "../modules/inspections/inspections.tables.js";
 import type { MeasureTables } from "../modules/measures/measures.tables.js";
 import type { MeetingTables } from "../modules/meetings/meetings.tables.js";
+import type { MsgGroupTables } from "../modules/crime/msg-groups.tables.js";
+import type { ReportTables } from "../modules/reports/reports.tables.js";
+import type { PublicationTables } from "../modules/publication/publication.tables.js";
 
 /**
  * The tables as the application sees them: the foundation's here, each domain's in its own module's
@@ -15,7 +19,11 @@ export type Database = FoundationTables &
   InspectionTables &
   ActionTables &
   CrimeTables &
-  MeasureTables;
+  MeasureTables &
+  ReportTables &
+  PublicationTables &
+  MsgGroupTables &
+  BriefingTables;
 
 export interface FoundationTables {
   app_settings: AppSettingTable;

@@ -10,6 +10,9 @@ export interface CrimeTables {
   crime_outcome_events: OutcomeEventTable;
   crime_stop_searches: StopSearchTable;
   crime_monthly_counts: MonthlyCountTable;
+  crime_lsoa_counts: LsoaCountTable;
+  crime_type_counts: TypeCountTable;
+  crime_outcome_counts: OutcomeCountTable;
   crime_ingests: IngestLogTable;
 }
 
@@ -77,6 +80,33 @@ export interface MonthlyCountTable {
   force_id: string;
   month: string;
   local_authority_code: string | null;
+  crime_type_id: number;
+  last_outcome_id: number | null;
+  count: number;
+}
+
+/**
+ * Smaller rollups of the same street crimes, each written with its force-month, so that a query
+ * reads the smallest table that answers it (see sumMonthlyCounts). LSOA is null for "No Location".
+ */
+export interface LsoaCountTable {
+  force_id: string;
+  month: string;
+  lsoa_code: string | null;
+  crime_type_id: number;
+  count: number;
+}
+
+export interface TypeCountTable {
+  force_id: string;
+  month: string;
+  crime_type_id: number;
+  count: number;
+}
+
+export interface OutcomeCountTable {
+  force_id: string;
+  month: string;
   crime_type_id: number;
   last_outcome_id: number | null;
   count: number;

@@ -154,6 +154,8 @@ export interface MeetingItemTable {
   purpose: string | null;
   notes_markdown: Generated<string>;
   restricted: Generated<number>;
+  /** Bumped by every save, so a form opened before someone else's save cannot overwrite it. */
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -199,6 +201,7 @@ export interface LineOfEnquiryTable {
   question: string;
   response: string;
   assurance: AssuranceLevel;
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -212,6 +215,7 @@ export interface DecisionTable {
   outcome: DecisionOutcome;
   amount_pence: number | null;
   conditions: string;
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
