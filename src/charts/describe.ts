@@ -37,7 +37,7 @@ export function spcSignalInWords(point: SpcPoint): string {
 }
 
 /** The rule names NHSRplotthedots gives, in words. */
-function spcRuleInWords(rule: string): string {
+export function spcRuleInWords(rule: string): string {
   let match: RegExpExecArray | null;
   if (rule === "Above UCL") return "above the upper process limit";
   if (rule === "Below LCL") return "below the lower process limit";

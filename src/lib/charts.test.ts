@@ -33,4 +33,23 @@ describe("server-rendered charts", () => {
       '<svg role="img" aria-label="d" focusable="false" ><text font-size="12px" fill="red">x</text></svg>',
     );
   });
+
+  it("draws again when the description changes, though the option is the same", () => {
+    const option = { xAxis: { type: "category", data: ["a"] }, yAxis: { type: "value" }, series: [] };
+    const first = renderSvgChart(option, { width: 200, height: 100 }, "first");
+    expect(renderSvgChart(option, { width: 200, height: 100 }, "first")).toBe(first);
+    expect(renderSvgChart(option, { width: 200, height: 100 }, "second")).toContain('aria-label="second"');
+    expect(renderSvgChart(option, { width: 300, height: 100 }, "first")).toContain('viewBox="0 0 300 100"');
+  });
+
+  it("draws afresh when a formatter function could change what is drawn", () => {
+    const withFormatter = (suffix: string) => ({
+      xAxis: { type: "category", data: ["a"], axisLabel: { formatter: (label: string) => label + suffix } },
+      yAxis: { type: "value" },
+      series: [],
+    });
+    const size = { width: 200, height: 100 };
+    expect(renderSvgChart(withFormatter("-one"), size, "d")).toContain(">a-one<");
+    expect(renderSvgChart(withFormatter("-two"), size, "d")).toContain(">a-two<");
+  });
 });

@@ -22,8 +22,36 @@ export const chartColours = {
  * Renders a chart to an SVG string on the server, so it shows without JavaScript and can go into documents.
  * The SVG is made to satisfy a strict Content-Security-Policy (no <style> elements, no style attributes: their
  * declarations become SVG presentation attributes) and carries its text alternative as role="img" + aria-label.
+ *
+ * Drawing takes tens to hundreds of milliseconds while the figures behind a chart rarely change, so drawings
+ * are kept by everything that shapes them (option, size, description): any change of figure draws afresh.
  */
 export function renderSvgChart(option: ChartOption, size: ChartSize, description: string): string {
+  const key = drawingKey(option, size, description);
+  const known = key === null ? undefined : drawings.get(key);
+  if (known !== undefined) return known;
+  const svg = drawSvgChart(option, size, description);
+  if (key !== null) {
+    if (drawings.size >= DRAWINGS_KEPT) drawings.delete(drawings.keys().next().value as string);
+    drawings.set(key, svg);
+  }
+  return svg;
+}
+
+const drawings = new Map<string, string>();
+const DRAWINGS_KEPT = 500;
+
+/** Null when the option holds a function (a formatter closure), which a text key cannot tell apart. */
+function drawingKey(option: ChartOption, size: ChartSize, description: string): string | null {
+  let hasFunction = false;
+  const key = JSON.stringify([option, size, description], (_name, value: unknown) => {
+    if (typeof value === "function") hasFunction = true;
+    return value;
+  });
+  return hasFunction ? null : key;
+}
+
+function drawSvgChart(option: ChartOption, size: ChartSize, description: string): string {
   const chart = echarts.init(null, null, {
     renderer: "svg",
     ssr: true,

@@ -1,24 +1,12 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
-import PDFDocument from "pdfkit";
+import { renderDocx, renderPdf, type DocumentBlock } from "../../lib/documents.js";
 import { formatDate } from "../../lib/render.js";
 import type { MeetingPage } from "./meeting-page.js";
 import { assuranceLabels, outcomeLabels } from "./meetings.schema.js";
 
 export type DocumentKind = "agenda" | "notes";
 
-/**
- * One outline of a meeting's agenda or notes, in the order the published examples use (title, date and
- * venue, chair and attendance, then the numbered items), written out below as PDF and as DOCX.
- */
-type Block =
-  | { kind: "title"; text: string }
-  | { kind: "heading"; text: string }
-  | { kind: "subheading"; text: string }
-  | { kind: "text"; text: string }
-  | { kind: "bullet"; text: string; level: number };
-
 /** A note block's Markdown as plain paragraphs: "### Heading" lines become sub-headings. */
-function noteBlocks(markdown: string): Block[] {
+function noteBlocks(markdown: string): DocumentBlock[] {
   return markdown
     .split(/\n\s*\n/)
     .map((block) => block.trim())
@@ -31,12 +19,16 @@ function noteBlocks(markdown: string): Block[] {
     });
 }
 
-export function outline(page: MeetingPage, kind: DocumentKind): Block[] {
+/**
+ * One outline of a meeting's agenda or notes, in the order the published examples use (title, date and
+ * venue, chair and attendance, then the numbered items), written out as PDF and as DOCX by lib/documents.
+ */
+export function outline(page: MeetingPage, kind: DocumentKind): DocumentBlock[] {
   const { meeting } = page;
   const when = [formatDate(meeting.date), [meeting.start_time, meeting.end_time].filter(Boolean).join(" – ")]
     .filter(Boolean)
     .join(", ");
-  const blocks: Block[] = [
+  const blocks: DocumentBlock[] = [
     { kind: "title", text: `${meeting.title} – ${kind === "agenda" ? "Agenda" : "Notes"}` },
     { kind: "text", text: `Date: ${when}` },
   ];
@@ -96,62 +88,9 @@ export function outline(page: MeetingPage, kind: DocumentKind): Block[] {
 }
 
 export function renderAgendaPdf(page: MeetingPage, kind: DocumentKind): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: "A4", margin: 56, info: { Title: `${page.meeting.title} – ${kind}` } });
-  const chunks: Buffer[] = [];
-  pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
-  });
-  for (const block of outline(page, kind)) {
-    switch (block.kind) {
-      case "title":
-        pdf.font("Helvetica-Bold").fontSize(16).text(block.text).moveDown(0.5);
-        break;
-      case "heading":
-        pdf.moveDown(0.5).font("Helvetica-Bold").fontSize(13).text(block.text).moveDown(0.3);
-        break;
-      case "subheading":
-        pdf.moveDown(0.3).font("Helvetica-Bold").fontSize(11).text(block.text);
-        break;
-      case "bullet":
-        pdf
-          .font("Helvetica")
-          .fontSize(11)
-          .text(`•  ${block.text}`, { indent: 14 * (block.level + 1) });
-        break;
-      case "text":
-        pdf.font("Helvetica").fontSize(11).text(block.text).moveDown(0.3);
-        break;
-    }
-  }
-  pdf.end();
-  return finished;
+  return renderPdf(`${page.meeting.title} – ${kind}`, outline(page, kind));
 }
 
 export function renderAgendaDocx(page: MeetingPage, kind: DocumentKind): Promise<Buffer> {
-  const paragraphs = outline(page, kind).map((block) => {
-    switch (block.kind) {
-      case "title":
-        return new Paragraph({
-          text: block.text,
-          heading: HeadingLevel.TITLE,
-          alignment: AlignmentType.LEFT,
-        });
-      case "heading":
-        return new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_1 });
-      case "subheading":
-        return new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_2 });
-      case "bullet":
-        return new Paragraph({
-          children: [new TextRun(block.text)],
-          bullet: { level: Math.min(block.level, 8) },
-        });
-      case "text":
-        return new Paragraph({ children: [new TextRun(block.text)] });
-    }
-  });
-  return Packer.toBuffer(
-    new Document({ title: `${page.meeting.title} – ${kind}`, sections: [{ children: paragraphs }] }),
-  );
+  return renderDocx(`${page.meeting.title} – ${kind}`, outline(page, kind));
 }
