@@ -318,7 +318,7 @@ function printSummary(
     ),
     `(c) DuckDB read_csv (the reference: columns given, into an in-memory table): ${formatRate(duck.rows, duck.timing)}`,
     `    memory: ${memory(duck.memory)}`,
-    `(d) counts by force × month × crime type, 44 forces × 12 months (countStreetCrimes over crime_monthly_counts, SQLite): ` +
+    `(d) counts by force × month × crime type, 44 forces × 12 months (countStreetCrimes over the crime type rollup, SQLite): ` +
       `${ingest.query.groups} groups, p50 ${ingest.query.p50Ms.toFixed(1)} ms, p95 ${ingest.query.p95Ms.toFixed(1)} ms (target < ${QUERY_TARGET_MS} ms)`,
     postgres === undefined
       ? "(e) PostgreSQL COPY ingest: skipped (set BENCH_DATABASE_URL to run it)"

@@ -7,8 +7,8 @@
  *   BENCH_DATABASE_URL=postgres://… npm run bench:measures
  *
  * Data: the real 2025 data.police.uk street files of West Mercia and seven forces of its most
- * similar group, ingested once into an SQLite file in the cache. Only 2025 is on hand, so its
- * monthly aggregates are copied to 2023 and 2024 to make 36 months of the real shape (the same
+ * similar group, ingested once into an SQLite file in the cache (one per schema version). Only 2025
+ * is on hand, so its monthly aggregates are copied to 2023 and 2024 to make 36 months of the real shape (the same
  * local authorities, crime types and outcomes per force-month). A force-return measure gets 36
  * months × 8 forces of generated values. Times measureFor + measureSeries, as the API calls them.
  * Prints figures; it asserts nothing.
@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { openDatabase, type Db } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
+import { migrations } from "../src/db/migrations/index.js";
 import type { Actor } from "../src/modules/audit/actor.js";
 import { ingestPath } from "../src/modules/crime/ingest.service.js";
 import { loadReferenceData } from "../src/modules/crime/reference.js";
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
   requireSource(archives, "the 2025 monthly archives");
   await mkdir(options.cache, { recursive: true });
 
-  const sqliteFile = join(options.cache, "measures-bench.sqlite");
+  // Named after the latest migration, so a schema change builds a fresh file rather than reading a stale one.
+  const sqliteFile = join(options.cache, `measures-bench-${Object.keys(migrations).at(-1)}.sqlite`);
   if (!existsSync(sqliteFile)) await buildSqlite(sqliteFile, archives);
   const sqlite = openDatabase(`sqlite:${sqliteFile}`);
   await sql`analyze`.execute(sqlite.kysely);
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
       await copyAggregates(sqlite, postgres);
       await addForceReturnValues(postgres);
       // Fresh statistics and visibility map, so the planner can answer from the covering index.
-      await sql`vacuum analyze crime_monthly_counts`.execute(postgres.kysely);
+      for (const table of COPIED_AGGREGATES)
+        await sql`vacuum analyze ${sql.id(table)}`.execute(postgres.kysely);
       await sql`vacuum analyze measure_values`.execute(postgres.kysely);
       results.push(await timeSeries(postgres));
     } finally {
@@ -120,9 +123,12 @@ async function buildSqlite(file: string, archives: string): Promise<void> {
     console.log(`Ingested ${ingest.result} street rows of 2025 in ${ingest.seconds.toFixed(1)} s`);
     // 2025's aggregates again as 2023 and 2024: 36 months of the real shape.
     for (const year of ["2023", "2024"]) {
-      await sql`insert into crime_monthly_counts (force_id, month, local_authority_code, crime_type_id, last_outcome_id, count)
-        select force_id, replace(month, '2025-', ${`${year}-`}), local_authority_code, crime_type_id, last_outcome_id, count
-        from crime_monthly_counts where month like '2025-%'`.execute(db.kysely);
+      for (const [table, columns] of Object.entries(ROLLUP_KEYS)) {
+        const keys = sql.join(columns.map((column) => sql.id(column)));
+        await sql`insert into ${sql.id(table)} (force_id, month, ${keys}, count)
+          select force_id, replace(month, '2025-', ${`${year}-`}), ${keys}, count
+          from ${sql.id(table)} where month like '2025-%'`.execute(db.kysely);
+      }
       await sql`insert into crime_ingests (file_name, sha256, kind, force_id, month, rows_accepted, rows_rejected,
           duplicate_rows, rejected_lines_json, duration_ms, user_id, actor, ingested_at)
         select file_name, sha256, kind, force_id, replace(month, '2025-', ${`${year}-`}), rows_accepted, rows_rejected,
@@ -137,14 +143,25 @@ async function buildSqlite(file: string, archives: string): Promise<void> {
   await rename(partial, file);
 }
 
-/** The tables a data.police.uk series reads, copied from the SQLite bench database. */
+/** The street crime rollups, each with the columns of its key between month and count. */
+const ROLLUP_KEYS: Readonly<Record<string, readonly string[]>> = {
+  crime_monthly_counts: ["local_authority_code", "crime_type_id", "last_outcome_id"],
+  crime_lsoa_counts: ["lsoa_code", "crime_type_id"],
+  crime_type_counts: ["crime_type_id"],
+  crime_outcome_counts: ["crime_type_id", "last_outcome_id"],
+};
+
+/** The tables a data.police.uk series reads. */
+const COPIED_AGGREGATES = [
+  "crime_monthly_counts",
+  "crime_type_counts",
+  "crime_outcome_counts",
+  "crime_ingests",
+] as const;
+
+/** What a data.police.uk series reads, copied from the SQLite bench database. */
 async function copyAggregates(from: Db, to: Db): Promise<void> {
-  for (const table of [
-    "crime_types",
-    "crime_outcome_categories",
-    "crime_monthly_counts",
-    "crime_ingests",
-  ] as const) {
+  for (const table of ["crime_types", "crime_outcome_categories", ...COPIED_AGGREGATES] as const) {
     const rows = await from.kysely.selectFrom(table).selectAll().execute();
     for (let start = 0; start < rows.length; start += 2000) {
       await to.kysely

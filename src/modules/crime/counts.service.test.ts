@@ -96,6 +96,12 @@ describe("street crime counts", () => {
     );
   });
 
+  it("match by last outcome without local authority (read from the smaller outcome rollup)", async () => {
+    expect(await countFromDatabase(forceIds, ["crime-type", "outcome"])).toEqual(
+      countFromCsv(["crime-type", "outcome"]),
+    );
+  });
+
   it("match by local policing area, in the column order asked for", async () => {
     const lines = await countFromDatabase(["west-mercia"], ["lpa", "crime-type", "month"]);
     expect(lines).toEqual(

@@ -5,6 +5,8 @@ import { cliActor, withDatabase } from "../../cli/context.js";
 import { AppError } from "../../lib/errors.js";
 import { COUNT_DIMENSIONS, countStreetCrimes, countsQuerySchema, toCsv } from "./counts.service.js";
 import { describeParseError, ingestPath, measurePath, type IngestResult } from "./ingest.service.js";
+import { POLICE_API_URL, PoliceApiClient } from "./police-api.js";
+import { fetchForceMonths } from "./police-fetch.service.js";
 import { loadReferenceData } from "./reference.js";
 
 const commaList = (value: string): string[] =>
@@ -64,6 +66,52 @@ export function registerCrimeCommands(program: Command): void {
           );
         }
       }),
+    );
+
+  program
+    .command("fetch")
+    .description(
+      "fill the store for a force from the data.police.uk API (street crimes and stop and search, month by month)",
+    )
+    .requiredOption("--force <id>", "data.police.uk force id, e.g. west-mercia")
+    .requiredOption("--from <YYYY-MM>", "first month")
+    .requiredOption("--to <YYYY-MM>", "last month")
+    .option("--out <dir>", "also write the CSVs built from the API's answers to this folder")
+    .option("--skip-invalid", "load the valid rows of a month with invalid ones, logging every rejected line")
+    .option("--api-url <url>", "the API's address (a mirror or a test server)", POLICE_API_URL)
+    .action(
+      (options: {
+        force: string;
+        from: string;
+        to: string;
+        out?: string;
+        skipInvalid?: boolean;
+        apiUrl: string;
+      }) =>
+        withDatabase(async (db) => {
+          const client = new PoliceApiClient({ baseUrl: options.apiUrl });
+          let rejected = 0;
+          for await (const result of fetchForceMonths(db, client, {
+            forceId: options.force,
+            from: options.from,
+            to: options.to,
+            reference: await loadReferenceData(),
+            actor: cliActor,
+            skipInvalid: options.skipInvalid ?? false,
+            ...(options.out === undefined ? {} : { outDir: options.out }),
+            log: (line) => process.stderr.write(`${line}\n`),
+          })) {
+            if (result.status === "rejected") rejected++;
+            process.stdout.write(`${summarise(result)}\n`);
+          }
+          if (rejected > 0) {
+            throw new AppError(
+              `${rejected} ${rejected === 1 ? "month was" : "months were"} rejected`,
+              "rejected",
+              422,
+            );
+          }
+        }),
     );
 
   program

@@ -57,6 +57,22 @@ async function upload(
 
 const westMercia = "2025-01-west-mercia-street.csv";
 
+/** The upload's job page once the job has finished (the page the browser ends up on). */
+async function finished(
+  client: TestClient,
+  response: { statusCode: number; headers: Record<string, unknown> },
+) {
+  expect(response.statusCode).toBe(303);
+  const jobPage = String(response.headers.location);
+  expect(jobPage).toMatch(/^\/crime-data\/ingest\/jobs\/[0-9a-f-]{36}$/);
+  let progress = await client.get(`${jobPage}/progress`);
+  while (progress.json<{ status: string }>().status === "running") {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    progress = await client.get(`${jobPage}/progress`);
+  }
+  return { page: await client.get(jobPage), progress: progress.json<Record<string, unknown>>() };
+}
+
 describe("the ingest page", () => {
   it("loads an uploaded CSV and shows the result and the ingest log", async () => {
     const client = await signedIn("opcc");
@@ -65,9 +81,13 @@ describe("the ingest page", () => {
       westMercia,
       await readFile(join(policeFixtures, "original", westMercia)),
     );
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toContain(`Loaded: ${westMercia}`);
-    expect(response.body).toContain("6 rows loaded");
+    const { page: result, progress } = await finished(client, response);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain(`Loaded: ${westMercia}`);
+    expect(result.body).toContain("6 rows loaded");
+    expect(result.body).toContain("1 of 1 file loaded, 6 rows in all.");
+    expect(result.body).not.toContain('http-equiv="refresh"');
+    expect(progress).toMatchObject({ status: "finished", files: 1, filesDone: 1, rows: 6, percent: 100 });
     const rows = await database
       .current()
       .db.kysely.selectFrom("crime_street_crimes")
@@ -87,8 +107,11 @@ describe("the ingest page", () => {
       "2025-01,West Mercia Police,West Mercia Police,-2.027574",
       "2025-13,West Mercia Police,West Mercia Police,-2.027574",
     );
-    const response = await upload(client, westMercia, Buffer.from(broken));
-    expect(response.statusCode).toBe(422);
+    const { page: response, progress } = await finished(
+      client,
+      await upload(client, westMercia, Buffer.from(broken)),
+    );
+    expect(progress).toMatchObject({ status: "finished", filesDone: 1, rows: 0 });
     expect(response.body).toContain(`Rejected: ${westMercia}`);
     expect(response.body).toContain(
       `${westMercia} line 3, Month: &quot;2025-13&quot; is not a YYYY-MM month`,
@@ -99,9 +122,36 @@ describe("the ingest page", () => {
     const client = await signedIn("admin");
     const original = await readFile(join(policeFixtures, "original", westMercia), "utf8");
     const broken = original.replace("-2.027574", "-202.7574");
-    const response = await upload(client, westMercia, Buffer.from(broken), { skipInvalid: "yes" });
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toContain("5 rows loaded, 1 invalid rows skipped");
+    const { page } = await finished(
+      client,
+      await upload(client, westMercia, Buffer.from(broken), { skipInvalid: "yes" }),
+    );
+    expect(page.body).toContain("5 rows loaded, 1 invalid rows skipped");
+  });
+
+  it("shows the progress of a large upload while it loads, refreshing itself without JavaScript", async () => {
+    const client = await signedIn("opcc");
+    const [header, ...rows] = (await readFile(join(policeFixtures, "original", westMercia), "utf8"))
+      .trimEnd()
+      .split("\n");
+    const copies = 20_000;
+    const large = [header, ...Array.from({ length: copies }, () => rows).flat()].join("\n") + "\n";
+    const response = await upload(client, westMercia, Buffer.from(large));
+    const jobPage = String(response.headers.location);
+    const running = await client.get(jobPage);
+    expect(running.body).toContain('<noscript><meta http-equiv="refresh" content="2"></noscript>');
+    expect(running.body).toContain('<script type="module" src="/assets/ingest-progress.js"></script>');
+    expect(running.body).toContain(`data-ingest-progress="${jobPage}/progress"`);
+    expect(running.body).toMatch(
+      /(File 1 of 1: 2025-01-west-mercia-street\.csv\. )?[\d,]+ rows loaded so far; \d+% of the upload read\./,
+    );
+
+    const { page, progress } = await finished(client, response);
+    expect(progress).toMatchObject({ status: "finished", rows: copies * rows.length, percent: 100 });
+    expect(page.body).toContain(`${copies * rows.length} rows loaded`);
+    expect(
+      (await client.get("/crime-data/ingest/jobs/00000000-0000-4000-8000-000000000000")).statusCode,
+    ).toBe(404);
   });
 
   it("asks for a file when none is chosen", async () => {

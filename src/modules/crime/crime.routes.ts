@@ -1,15 +1,17 @@
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Db } from "../../db/database.js";
+import { NotFoundError } from "../../lib/errors.js";
 import { editors } from "../auth/access.js";
 import { listIngests } from "./crime.repository.js";
-import { describeParseError, ingestPath, type IngestResult } from "./ingest.service.js";
+import { IngestJobs, jobProgress } from "./ingest-jobs.js";
+import { describeParseError, type IngestResult } from "./ingest.service.js";
 import { loadReferenceData, type ReferenceData } from "./reference.js";
 
 /** A force's monthly street, outcomes and stop-and-search files together are a few tens of MB. */
@@ -17,6 +19,7 @@ export const maxUploadBytes = 200 * 1024 * 1024;
 const uploadName = /^[\w.-]+\.(csv|zip)$/i;
 const logLength = 50;
 
+const jobParams = z.object({ jobId: z.uuid() });
 const uploadSchema = z.object({
   file: z.string().optional(),
   skipInvalid: z.literal("yes").optional(),
@@ -52,6 +55,9 @@ export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =
     if (folder !== undefined) await rm(folder, { recursive: true, force: true });
   });
 
+  const jobs = new IngestJobs(db);
+  app.addHook("onClose", () => jobs.idle());
+
   const renderPage = async (extra: Record<string, unknown> = {}) => ({
     title: "Load police.uk data",
     ingests: await listIngests(db.kysely, logLength),
@@ -78,26 +84,40 @@ export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =
         422,
       );
     }
-    const results: IngestResult[] = [];
-    for await (const result of ingestPath(db, path, {
+    // The job owns the upload folder from here and removes it when done.
+    uploadFolders.delete(request);
+    const job = await jobs.start({
+      upload: basename(path),
+      path,
+      folder,
       reference: await referenceData(),
       actor: request.actor,
       skipInvalid: form.success && form.data.skipInvalid === "yes",
-      relativeTo: folder,
-    })) {
-      results.push(result);
-    }
-    const rejected = results.filter((result) => result.status === "rejected").length;
-    return reply.page(
-      "crime/views/ingest.njk",
-      await renderPage({
-        results: results.map(resultView),
-        noFiles: results.length === 0,
-        rejected,
-      }),
-      rejected > 0 || results.length === 0 ? 422 : 200,
-    );
+    });
+    return reply.redirect(`/crime-data/ingest/jobs/${job.id}`, 303);
   });
+
+  const findJob = (params: unknown) => {
+    const job = jobs.get(jobParams.parse(params).jobId);
+    if (!job) throw new NotFoundError("No such upload: its result is kept only for a while");
+    return job;
+  };
+
+  app.get("/crime-data/ingest/jobs/:jobId", { config: access }, async (request, reply) => {
+    const job = findJob(request.params);
+    const rejected = job.results.filter((result) => result.status === "rejected").length;
+    return reply.page("crime/views/ingest-job.njk", {
+      title: job.status === "running" ? `Loading ${job.upload}` : `Loaded ${job.upload}`,
+      job,
+      progress: jobProgress(job),
+      results: job.results.map(resultView),
+      rejected,
+    });
+  });
+
+  app.get("/crime-data/ingest/jobs/:jobId/progress", { config: access }, async (request) =>
+    jobProgress(findJob(request.params)),
+  );
 };
 
 function resultView(result: IngestResult) {

@@ -307,16 +307,55 @@ const STREET_COLUMNS = [
   "context",
 ] as const;
 
-const COUNT_COLUMNS = [
-  "force_id",
-  "month",
-  "local_authority_code",
-  "crime_type_id",
-  "last_outcome_id",
-  "count",
+/** One (LSOA, crime type, last outcome) of a street file and its crimes: the finest grain every rollup is summed from. */
+interface StreetGroup {
+  lsoaCode: string | null;
+  localAuthority: string | null;
+  type: number;
+  outcome: number | null;
+  count: number;
+}
+
+/**
+ * The aggregate tables a street file's rows are summed into, each by the dimensions after force and
+ * month in its columns. Written in the street file's transaction and deleted with its force-month.
+ */
+const STREET_ROLLUPS = [
+  {
+    table: "crime_monthly_counts",
+    columns: ["local_authority_code", "crime_type_id", "last_outcome_id"],
+    key: (group: StreetGroup) => [group.localAuthority, group.type, group.outcome],
+  },
+  {
+    table: "crime_lsoa_counts",
+    columns: ["lsoa_code", "crime_type_id"],
+    key: (group: StreetGroup) => [group.lsoaCode, group.type],
+  },
+  { table: "crime_type_counts", columns: ["crime_type_id"], key: (group: StreetGroup) => [group.type] },
+  {
+    table: "crime_outcome_counts",
+    columns: ["crime_type_id", "last_outcome_id"],
+    key: (group: StreetGroup) => [group.type, group.outcome],
+  },
 ] as const;
 
-/** Street crimes, the LSOAs they name, and the monthly counts by local authority, type and outcome. */
+/** Sums the groups by `key`: one row of cells (the key's values, then the count) per distinct key. */
+function rollUp(
+  groups: Iterable<StreetGroup>,
+  key: (group: StreetGroup) => readonly CellValue[],
+): CellValue[][] {
+  const totals = new Map<string, { values: readonly CellValue[]; count: number }>();
+  for (const group of groups) {
+    const values = key(group);
+    const id = values.join("|");
+    const total = totals.get(id);
+    if (total === undefined) totals.set(id, { values, count: group.count });
+    else total.count += group.count;
+  }
+  return [...totals.values()].map(({ values, count }) => [...values, count]);
+}
+
+/** Street crimes, the LSOAs they name, and their rollups by area, crime type and outcome. */
 async function streetLoader(
   { trx, insert }: BulkTransaction,
   identity: PoliceFileIdentity,
@@ -325,10 +364,7 @@ async function streetLoader(
   const crimeTypes = await labelDictionary(trx, "crime_types");
   const outcomes = await labelDictionary(trx, "crime_outcome_categories");
   const lsoas = new Map<string, LsoaEntry>();
-  const counts = new Map<
-    string,
-    { localAuthority: string | null; type: number; outcome: number | null; count: number }
-  >();
+  const groups = new Map<string, StreetGroup>();
   const { forceId, month } = identity;
 
   const localAuthorityOf = (code: string, name: string | null): string | null => {
@@ -351,11 +387,13 @@ async function streetLoader(
           row.lastOutcomeCategory === null
             ? null
             : (outcomes.known(row.lastOutcomeCategory) ?? (await outcomes.add(row.lastOutcomeCategory)));
-        const localAuthority = row.lsoaCode === null ? null : localAuthorityOf(row.lsoaCode, row.lsoaName);
-        const key = `${localAuthority}|${type}|${outcome}`;
-        const group = counts.get(key);
-        if (group === undefined) counts.set(key, { localAuthority, type, outcome, count: 1 });
-        else group.count++;
+        const key = `${row.lsoaCode}|${type}|${outcome}`;
+        const group = groups.get(key);
+        if (group === undefined) {
+          const { lsoaCode } = row;
+          const localAuthority = lsoaCode === null ? null : localAuthorityOf(lsoaCode, row.lsoaName);
+          groups.set(key, { lsoaCode, localAuthority, type, outcome, count: 1 });
+        } else group.count++;
         cells.push([
           forceId,
           month,
@@ -373,15 +411,10 @@ async function streetLoader(
     },
     async finish() {
       await saveLsoas(trx, [...lsoas.values()]);
-      const countRows = [...counts.values()].map((group) => [
-        forceId,
-        month,
-        group.localAuthority,
-        group.type,
-        group.outcome,
-        group.count,
-      ]);
-      await insert("crime_monthly_counts", COUNT_COLUMNS, countRows);
+      for (const rollup of STREET_ROLLUPS) {
+        const rows = rollUp(groups.values(), rollup.key).map((cells) => [forceId, month, ...cells]);
+        await insert(rollup.table, ["force_id", "month", ...rollup.columns, "count"], rows);
+      }
       return { duplicateRows: 0 };
     },
   };

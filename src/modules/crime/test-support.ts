@@ -52,6 +52,9 @@ const CRIME_DATA_TABLES = [
   "crime_outcome_events",
   "crime_stop_searches",
   "crime_monthly_counts",
+  "crime_lsoa_counts",
+  "crime_type_counts",
+  "crime_outcome_counts",
 ] as const;
 
 /** Every row of the crime data tables, in a stable order, to compare whole states. */

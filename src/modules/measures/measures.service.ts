@@ -5,6 +5,7 @@ import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { systemActor } from "../audit/actor.js";
 import { recordAudit } from "../audit/audit.repository.js";
+import { msgPeerIds } from "../crime/msg-groups.service.js";
 import { areaDirectory } from "./areas.js";
 import { shippedMeasures } from "./catalogue.js";
 import {
@@ -289,11 +290,26 @@ export async function measureSeries(
   db: Kysely<Database>,
   measure: MeasureRow,
   query: SeriesQuery,
-): Promise<MeasureSeries & { unavailable: string | null }> {
+): Promise<MeasureSeries & { unavailable: string | null; msgGroup: string | null }> {
   const areas = await areaDirectory();
   const area = areas.find(query.area);
   if (!area) throw new NotFoundError(`No area ${query.area}`);
   const annotations = await listAnnotations(db, measure.id);
+  const group = area.type === "force" ? await msgPeerIds(db, area.code) : null;
+  const inGroup = (peer: { forceId: string }) => group?.forceIds.has(peer.forceId) ?? false;
+  // A force is compared only with its Most Similar Group, never with whichever forces have data.
+  const compared = (series: MeasureSeries) => ({
+    ...series,
+    msgGroup: group?.name ?? null,
+    ...(area.type === "force" && group === null
+      ? {
+          msg: {
+            comparison: null,
+            reason: `${area.name} has no Most Similar Group: an administrator can set one under Most Similar Groups.`,
+          },
+        }
+      : {}),
+  });
   const population = (forceId: string, year: number) => {
     const force = areas.get("force", forceId);
     return force ? (areas.population(force, year)?.population ?? null) : null;
@@ -311,13 +327,15 @@ export async function measureSeries(
     const latest = points[points.length - 1];
     const peers: PeerFigure[] =
       area.type === "force" && latest
-        ? (await listForceValuesForPeriod(db, measure.id, latest.periodStart)).map((row) => ({
-            forceId: row.area_code,
-            point: pointOf(row),
-            population: population(row.area_code, Number(latest.periodStart.slice(0, 4))),
-          }))
+        ? (await listForceValuesForPeriod(db, measure.id, latest.periodStart))
+            .map((row) => ({
+              forceId: row.area_code,
+              point: pointOf(row),
+              population: population(row.area_code, Number(latest.periodStart.slice(0, 4))),
+            }))
+            .filter(inGroup)
         : [];
-    return { ...buildSeries({ measure, area, points, annotations, peers }), unavailable: null };
+    return { ...compared(buildSeries({ measure, area, points, annotations, peers })), unavailable: null };
   }
 
   const policeQuery = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
@@ -328,13 +346,15 @@ export async function measureSeries(
   const latest = points[points.length - 1];
   const peers: PeerFigure[] =
     area.type === "force" && latest
-      ? (await policeUkForceFigures(db, policeQuery, latest.period)).map((figure) => ({
-          ...figure,
-          population: population(figure.forceId, Number(latest.periodStart.slice(0, 4))),
-        }))
+      ? (await policeUkForceFigures(db, policeQuery, latest.period))
+          .map((figure) => ({
+            ...figure,
+            population: population(figure.forceId, Number(latest.periodStart.slice(0, 4))),
+          }))
+          .filter(inGroup)
       : [];
   return {
-    ...buildSeries({ measure, area, points, annotations, peers }),
+    ...compared(buildSeries({ measure, area, points, annotations, peers })),
     unavailable: unsupportedArea(policeQuery, area),
   };
 }

@@ -1,10 +1,11 @@
 /**
- * Series of the data.police.uk measures, read from the crime module's monthly aggregates (street
- * crimes) and stop-and-search rows. A month is in a series only if that force's file for it was
+ * Series of the data.police.uk measures, read from the crime module's street crime rollups (the
+ * smallest that holds the dimensions asked for) and stop-and-search rows. A month is in a series only if that force's file for it was
  * loaded; within a loaded month, a crime type with no rows counts 0.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { countsRollup } from "../crime/crime.repository.js";
 import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
 import { periodDates } from "../../stats/periods.js";
 import type { Area, AreaDirectory } from "./areas.js";
@@ -63,10 +64,28 @@ async function monthlyFigures(
       .where("label", "in", query.crimeTypes)
       .execute();
     if (types.length === 0) return [...figures.values()];
-    const byOutcome = query.kind === "outcome-share";
+    // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
+    const inGroup = query.kind === "outcome-share" ? [...(await outcomeIdsIn(db, query.outcomeGroup))] : null;
     let counts = db
-      .selectFrom("crime_monthly_counts")
-      .select((eb) => ["force_id", "month", eb.fn.sum<string | number>("count").as("n")])
+      .selectFrom(
+        countsRollup({ localAuthority: scope.localAuthorities !== null, outcome: inGroup !== null }),
+      )
+      .select((eb) => [
+        "force_id",
+        "month",
+        eb.fn.sum<string | number>("count").as("n"),
+        ...(inGroup === null
+          ? []
+          : [
+              eb.fn
+                .sum<string | number>(
+                  inGroup.length === 0
+                    ? eb.lit(0)
+                    : eb.case().when("last_outcome_id", "in", inGroup).then(eb.ref("count")).else(0).end(),
+                )
+                .as("hits"),
+            ]),
+      ])
       .where(
         "crime_type_id",
         "in",
@@ -74,8 +93,7 @@ async function monthlyFigures(
       )
       // Naming the forces lets the (force_id, month, crime_type_id) index narrow a one-month query too.
       .where("force_id", "in", [...new Set(months.map((m) => m.force_id))])
-      .groupBy(["force_id", "month"])
-      .$if(byOutcome, (qb) => qb.select("last_outcome_id").groupBy("last_outcome_id"));
+      .groupBy(["force_id", "month"]);
     if (scope.localAuthorities)
       counts = counts.where("local_authority_code", "in", [...scope.localAuthorities]);
     if (range.from) counts = counts.where("month", ">=", range.from);
@@ -84,14 +102,11 @@ async function monthlyFigures(
       force_id: string;
       month: string;
       n: string | number;
-      last_outcome_id?: number | null;
+      hits?: string | number;
     }[];
-    const inGroup = query.kind === "outcome-share" ? await outcomeIdsIn(db, query.outcomeGroup) : null;
     for (const row of rows) {
       const n = Number(row.n);
-      const outcome = row.last_outcome_id ?? null;
-      const counted = inGroup === null || (outcome !== null && inGroup.has(outcome));
-      add(row.force_id, row.month, counted ? n : 0, n);
+      add(row.force_id, row.month, row.hits === undefined ? n : Number(row.hits), n);
     }
     return [...figures.values()];
   }
