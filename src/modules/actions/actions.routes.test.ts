@@ -133,6 +133,8 @@ describe("updating and closing", () => {
     expect(stale.statusCode).toBe(422);
     expect(stale.body).toContain("This action was changed since you opened it");
     expect(stale.body).toContain('name="version" value="2"');
+    expect(stale.body).toContain("Typed in a second tab");
+    expect(stale.body).toContain(`href="/actions/${action.id}" target="_blank"`);
     expect((await updatesOf(db.kysely, action.id)).map((u) => u.note)).toEqual(["Plan drafted"]);
   });
 

@@ -11,6 +11,7 @@ import {
   listPublicMeetings,
 } from "../meetings/meetings.repository.js";
 import { acceptFormUploads, chosenFile, maxPaperLabel, readPaperFile } from "../meetings/paper-files.js";
+import { StaleEditError } from "../meetings/stale-edit.js";
 import { actionStatuses, statusLabels, statusTagClasses } from "./action-rules.js";
 import {
   actionThemes,
@@ -184,7 +185,13 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
     });
   });
 
-  const renderUpdate = async (reply: FastifyReply, id: number, values: Form, errors: FieldError[] = []) => {
+  const renderUpdate = async (
+    reply: FastifyReply,
+    id: number,
+    values: Form,
+    errors: FieldError[] = [],
+    stale = false,
+  ) => {
     const action = await loadAction(id);
     const updates = await updatesOf(db.kysely, id);
     return reply.page(
@@ -196,6 +203,7 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
         updates,
         // A stale save is shown again at the current version: the person now sees what changed.
         values: { ...values, version: String(action.version) },
+        stale,
         statusOptions: updatableStatuses,
         maxPaperLabel,
         ...errorView(errors),
@@ -234,7 +242,9 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
         request.session.flash = `Action ${action.year}/${action.number} updated`;
         return reply.redirect(`/actions/${id}`);
       } catch (error) {
-        if (error instanceof ValidationError) return renderUpdate(reply, id, values, error.fieldErrors);
+        if (error instanceof ValidationError) {
+          return renderUpdate(reply, id, values, error.fieldErrors, error instanceof StaleEditError);
+        }
         throw error;
       }
     },
@@ -253,7 +263,13 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
       .send(data);
   });
 
-  const renderClose = async (reply: FastifyReply, id: number, values: Form, errors: FieldError[] = []) => {
+  const renderClose = async (
+    reply: FastifyReply,
+    id: number,
+    values: Form,
+    errors: FieldError[] = [],
+    stale = false,
+  ) => {
     const [action, updates, meetings] = await Promise.all([
       loadAction(id),
       updatesOf(db.kysely, id),
@@ -269,6 +285,7 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
         updates,
         meetings: meetings.filter((meeting) => meeting.date <= day),
         values: { ...values, version: String(action.version) },
+        stale,
         ...errorView(errors),
       },
       errors.length ? 422 : 200,
@@ -289,7 +306,9 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
       request.session.flash = `Action ${action.year}/${action.number} closed`;
       return reply.redirect(`/actions/${id}`);
     } catch (error) {
-      if (error instanceof ValidationError) return renderClose(reply, id, request.body, error.fieldErrors);
+      if (error instanceof ValidationError) {
+        return renderClose(reply, id, request.body, error.fieldErrors, error instanceof StaleEditError);
+      }
       throw error;
     }
   });

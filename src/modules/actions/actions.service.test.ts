@@ -13,6 +13,7 @@ import { systemActor } from "../audit/actor.js";
 import { samplePdf } from "../meetings/test-papers.js";
 import { actionUpdateSchema, closeActionSchema, newActionSchema } from "./actions.schema.js";
 import { findActionById, updatesOf } from "./actions.repository.js";
+import { StaleEditError } from "../meetings/stale-edit.js";
 import { closeAction, staleActionMessage, updateAction, type ActionEditor } from "./actions.service.js";
 
 const database = useTestDatabase();
@@ -257,6 +258,35 @@ describe("updating actions", () => {
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     expect(await updatesOf(db.kysely, action.id)).toHaveLength(1);
     expect((await findActionById(db.kysely, action.id))?.version).toBe(2);
+  });
+
+  it("loses none of 50 concurrent updates, each retrying when another saved first", async () => {
+    const { db } = database.current();
+    const opcc = await createTestUser(db, { role: "opcc" });
+    const action = await createTestAction(db, { raisedOn: "2016-06-01", ownerRoles: "ACC" });
+    let refusals = 0;
+    const updateUntilSaved = async (note: string) => {
+      for (;;) {
+        const current = await findActionById(db.kysely, action.id);
+        try {
+          return await updateAction(
+            db.kysely,
+            editorFor(opcc),
+            action.id,
+            updateForm(current!.version, { note }),
+          );
+        } catch (error) {
+          if (!(error instanceof StaleEditError)) throw error;
+          refusals += 1;
+        }
+      }
+    };
+    const notes = Array.from({ length: 50 }, (_, index) => `Concurrent update ${index + 1}`);
+    await Promise.all(notes.map(updateUntilSaved));
+    expect((await updatesOf(db.kysely, action.id)).map((u) => u.note).sort()).toEqual([...notes].sort());
+    expect((await findActionById(db.kysely, action.id))?.version).toBe(51);
+    // The readers raced: most first attempts were refused rather than overwriting.
+    expect(refusals).toBeGreaterThan(0);
   });
 
   it("does not let a force owner move an action back or close it by an update", async () => {

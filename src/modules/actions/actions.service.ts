@@ -10,6 +10,7 @@ import {
   storePaperFile,
   type UploadedFile,
 } from "../meetings/paper-files.js";
+import { StaleEditError } from "../meetings/stale-edit.js";
 import { formatActionNumber, numberingYear, transitionProblem } from "./action-rules.js";
 import {
   allocateActionNumber,
@@ -96,67 +97,74 @@ export async function createAction(
   input: NewActionInput,
 ): Promise<ActionRow> {
   try {
-    return await db.transaction().execute(async (trx) => {
-      let raisedOn = input.raisedOn;
-      if (input.meetingItemId !== undefined) {
-        const item = await findMeetingItemRef(trx, input.meetingItemId);
-        if (!item)
-          throw new ValidationError([{ field: "meetingItemId", text: "That meeting item no longer exists" }]);
-        raisedOn = item.meetingDate;
-      }
-      if (raisedOn === undefined) {
-        throw new ValidationError([{ field: "raisedOn", text: "Enter the date it was raised" }]);
-      }
-      await checkOwnersExist(trx, input);
-      let year: number;
-      let number: number;
-      if (input.number) {
-        ({ year, number } = input.number);
-        if (await findActionByNumber(trx, year, number)) throw duplicateNumber(year, number);
-        await raiseActionCounter(trx, year, number);
-      } else {
-        year = numberingYear(raisedOn);
-        number = await allocateActionNumber(trx, year);
-      }
-      const now = nowIso();
-      const action = await insertAction(trx, {
-        year,
-        number,
-        meeting_item_id: input.meetingItemId ?? null,
-        raised_on: raisedOn,
-        description: input.description,
-        due_date: input.dueDate ?? null,
-        status: "open",
-        closed_at_meeting_id: null,
-        closed_on: null,
-        created_by: editor.userId,
-        created_at: now,
-        updated_at: now,
-      });
-      await insertOwners(trx, action.id, [
-        ...input.ownerPeople.map((personId) => ({ person_id: personId, role_text: null, user_id: null })),
-        ...input.ownerRoles.map((role) => ({ person_id: null, role_text: role, user_id: null })),
-        ...input.ownerUsers.map((userId) => ({ person_id: null, role_text: null, user_id: userId })),
-      ]);
-      await recordAudit(trx, editor.actor, {
-        action: "create",
-        entityType: "action",
-        entityId: action.id,
-        after: {
-          ...auditView(action),
-          owner_people: input.ownerPeople,
-          owner_roles: input.ownerRoles,
-          owner_users: input.ownerUsers,
-        },
-      });
-      return action;
-    });
+    return await db.transaction().execute((trx) => raiseAction(trx, editor, input));
   } catch (error) {
     // Two imports giving the same explicit number at once: the unique index is the last word.
     if (input.number && isUniqueViolation(error))
       throw duplicateNumber(input.number.year, input.number.number);
     throw error;
   }
+}
+
+/** `createAction` inside a transaction the caller holds, e.g. the import of a meeting's notes with its actions. */
+export async function raiseAction(
+  trx: Transaction<Database>,
+  editor: Pick<ActionEditor, "actor" | "userId">,
+  input: NewActionInput,
+): Promise<ActionRow> {
+  let raisedOn = input.raisedOn;
+  if (input.meetingItemId !== undefined) {
+    const item = await findMeetingItemRef(trx, input.meetingItemId);
+    if (!item)
+      throw new ValidationError([{ field: "meetingItemId", text: "That meeting item no longer exists" }]);
+    raisedOn = item.meetingDate;
+  }
+  if (raisedOn === undefined) {
+    throw new ValidationError([{ field: "raisedOn", text: "Enter the date it was raised" }]);
+  }
+  await checkOwnersExist(trx, input);
+  let year: number;
+  let number: number;
+  if (input.number) {
+    ({ year, number } = input.number);
+    if (await findActionByNumber(trx, year, number)) throw duplicateNumber(year, number);
+    await raiseActionCounter(trx, year, number);
+  } else {
+    year = numberingYear(raisedOn);
+    number = await allocateActionNumber(trx, year);
+  }
+  const now = nowIso();
+  const action = await insertAction(trx, {
+    year,
+    number,
+    meeting_item_id: input.meetingItemId ?? null,
+    raised_on: raisedOn,
+    description: input.description,
+    due_date: input.dueDate ?? null,
+    status: "open",
+    closed_at_meeting_id: null,
+    closed_on: null,
+    created_by: editor.userId,
+    created_at: now,
+    updated_at: now,
+  });
+  await insertOwners(trx, action.id, [
+    ...input.ownerPeople.map((personId) => ({ person_id: personId, role_text: null, user_id: null })),
+    ...input.ownerRoles.map((role) => ({ person_id: null, role_text: role, user_id: null })),
+    ...input.ownerUsers.map((userId) => ({ person_id: null, role_text: null, user_id: userId })),
+  ]);
+  await recordAudit(trx, editor.actor, {
+    action: "create",
+    entityType: "action",
+    entityId: action.id,
+    after: {
+      ...auditView(action),
+      owner_people: input.ownerPeople,
+      owner_roles: input.ownerRoles,
+      owner_users: input.ownerUsers,
+    },
+  });
+  return action;
 }
 
 /** The action, if this person may update it at all: an editor, or a force user who owns it. */
@@ -190,7 +198,7 @@ async function saveAtVersion(
     ...changes,
     updated_at: nowIso(),
   });
-  if (!after) throw new ValidationError([{ field: "status", text: staleActionMessage }]);
+  if (!after) throw new StaleEditError("status", staleActionMessage);
   await recordAudit(trx, editor.actor, {
     action: "update",
     entityType: "action",

@@ -11,7 +11,7 @@ import {
   findPerson,
   listAttendees,
   listDecisions,
-  listItemLinks,
+  listItemLinkViews,
   listItems,
   listLinesOfEnquiry,
   listPaperRequests,
@@ -84,7 +84,8 @@ export async function loadMeetingPage(
     listPaperRequests(db, meeting.id),
     listLinesOfEnquiry(db, meeting.id),
     listDecisions(db, meeting.id),
-    listItemLinks(db, meeting.id),
+    // The tracker and parts of the catalogue are not public: links are for staff.
+    audience === "staff" ? listItemLinkViews(db, meeting.id) : [],
   ]);
   const confirmedNext = meeting.next_meeting_id ? await findMeeting(db, meeting.next_meeting_id) : undefined;
   const standing = audience === "staff" ? await standingItemEvidence(db, meeting) : null;
@@ -118,7 +119,7 @@ export async function loadMeetingPage(
       notesHtml: showNotes && item.notes_markdown ? renderMarkdown(item.notes_markdown) : "",
       lines: showNotes ? lines.filter((line) => line.meeting_item_id === item.id) : [],
       decisions: showNotes ? decisions.filter((decision) => decision.meeting_item_id === item.id) : [],
-      links: links.filter((link) => link.meeting_item_id === item.id),
+      links: links.filter((link) => link.meetingItemId === item.id),
       standing: standing ? standingEvidenceFor(item.title, standing) : null,
       papers: requests
         .filter((request) => request.meeting_item_id === item.id)

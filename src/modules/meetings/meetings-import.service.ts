@@ -1,13 +1,18 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { ValidationError } from "../../lib/errors.js";
 import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { recordAudit } from "../audit/audit.repository.js";
+import { formatActionNumber, parseActionNumber } from "../actions/action-rules.js";
+import { findActionByNumber } from "../actions/actions.repository.js";
+import { raiseAction } from "../actions/actions.service.js";
+import type { ActionRow } from "../actions/actions.tables.js";
+import { readDecisionOutcome } from "./import/outcome.js";
 import { parsePublishedMeeting, type Item, type PublishedMeetingDraft } from "./import/parse-published.js";
 import { findMeetingTypeByKey } from "./meetings.repository.js";
-import { findOrAddPerson, meetingTitle } from "./meetings.service.js";
-import type { MeetingKind, MeetingRow, MeetingStatus } from "./meetings.tables.js";
+import { decisionRef, findOrAddPerson, meetingTitle, recordDecision } from "./meetings.service.js";
+import type { DecisionRow, MeetingKind, MeetingRow, MeetingStatus } from "./meetings.tables.js";
 
 /** Which of the meeting types a published text describes, by the words of its title. */
 export function meetingKindOf(draft: PublishedMeetingDraft): MeetingKind {
@@ -36,9 +41,92 @@ export function itemNotes(item: Item, leadingUnrecognised: readonly string[]): s
   return blocks.join("\n\n");
 }
 
+/** An "Action:" or "Decision:" line kept only in the notes, and why it did not become a record. */
+export interface NotRecorded {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface ImportedRecords {
+  /** Raised in the action tracker at the item they were written under. */
+  actions: ActionRow[];
+  decisions: DecisionRow[];
+  notRecorded: NotRecorded[];
+}
+
 export interface ImportResult {
   meeting: MeetingRow;
   draft: PublishedMeetingDraft;
+  records: ImportedRecords;
+}
+
+/**
+ * Turns the parsed "Action:" and "Decision:" lines into records: actions raised in the tracker at their item
+ * (under the number the text gives, else the next of the meeting's year), decisions with the outcome their
+ * words state. A line that cannot honestly become one (its action number is already in the tracker, or the
+ * decision states no outcome, as in "Noted.") stays in the notes and is reported, not guessed at.
+ */
+async function recordActionsAndDecisions(
+  trx: Transaction<Database>,
+  actor: Actor,
+  meeting: MeetingRow,
+  items: readonly { parsed: Item; id: number }[],
+): Promise<ImportedRecords> {
+  const records: ImportedRecords = { actions: [], decisions: [], notRecorded: [] };
+  const keep = (source: { line: number; text: string }, reason: string) =>
+    records.notRecorded.push({ line: source.line, text: source.text, reason });
+  const editor = { actor, userId: actor.userId };
+  for (const { parsed, id } of items) {
+    for (const action of parsed.actions) {
+      const number = action.number ? parseActionNumber(action.number) : null;
+      if (action.number && !number) {
+        keep(action.source, `the action number ${action.number} is not in the form 2023/15`);
+        continue;
+      }
+      if (number && (await findActionByNumber(trx, number.year, number.number))) {
+        keep(
+          action.source,
+          `action ${formatActionNumber(number.year, number.number)} is already in the tracker`,
+        );
+        continue;
+      }
+      const row = await raiseAction(trx, editor, {
+        meetingItemId: id,
+        raisedOn: undefined,
+        number,
+        description: action.description,
+        dueDate: action.due ?? undefined,
+        ownerPeople: [],
+        ownerRoles: action.owners,
+        ownerUsers: [],
+      });
+      records.actions.push(row);
+    }
+    let sequence = 0;
+    for (const decision of parsed.decisions) {
+      const read = readDecisionOutcome(decision.text);
+      if (!read) {
+        keep(
+          decision.source,
+          "it states no outcome (approved, approved subject to…, supported in principle, not supported, deferred)",
+        );
+        continue;
+      }
+      sequence += 1;
+      const ref = decision.ref ?? decisionRef(parsed.number, meeting.date, sequence);
+      const row = await recordDecision(trx, actor, id, ref, {
+        purpose: decision.text,
+        outcome: read.outcome,
+        amount: null,
+        conditions: read.conditions,
+      });
+      records.decisions.push(row);
+    }
+  }
+  // Reported in the order of the text, as the reader will look for them.
+  records.notRecorded.sort((a, b) => a.line - b.line);
+  return records;
 }
 
 /**
@@ -112,7 +200,7 @@ export async function importPublishedMeeting(
     const beforeFirstItem = draft.unrecognised
       .filter((line) => line.keptInItem === null)
       .map((line) => line.text);
-    await trx
+    const savedItems = await trx
       .insertInto("meeting_items")
       .values(
         draft.items.map((item, index) => ({
@@ -128,14 +216,30 @@ export async function importPublishedMeeting(
           updated_at: now,
         })),
       )
+      .returning(["id", "number"])
       .execute();
+    const records = await recordActionsAndDecisions(
+      trx,
+      actor,
+      meeting,
+      draft.items.map((parsed) => ({
+        parsed,
+        id: savedItems.find((saved) => saved.number === parsed.number)!.id,
+      })),
+    );
 
     await recordAudit(trx, actor, {
       action: "import",
       entityType: "meeting",
       entityId: meeting.id,
-      after: { ...meeting, summary: draft.summary },
+      after: {
+        ...meeting,
+        summary: draft.summary,
+        actions: records.actions.map((action) => formatActionNumber(action.year, action.number)),
+        decisions: records.decisions.map((decision) => decision.ref),
+        notRecorded: records.notRecorded,
+      },
     });
-    return { meeting, draft };
+    return { meeting, draft, records };
   });
 }

@@ -39,14 +39,29 @@ export function registerMeetingCommands(program: Command): void {
         return;
       }
       await withDatabase(async (db) => {
-        const { meeting, draft } = await importPublishedMeeting(db.kysely, cliActor, text);
+        const { meeting, draft, records } = await importPublishedMeeting(db.kysely, cliActor, text);
+        const recorded = {
+          actions: records.actions.map((action) => `${action.year}/${action.number}`),
+          decisions: records.decisions.map((decision) => decision.ref),
+          notRecorded: records.notRecorded,
+        };
         if (options.json) {
           process.stdout.write(
-            `${JSON.stringify({ meetingId: meeting.id, status: meeting.status, ...draft }, null, 2)}\n`,
+            `${JSON.stringify({ meetingId: meeting.id, status: meeting.status, ...draft, recorded }, null, 2)}\n`,
           );
         } else {
           process.stdout.write(`Saved draft meeting ${meeting.id}: ${meeting.title} (${meeting.status})\n`);
           process.stdout.write(describeDraft(draft));
+          process.stdout.write(
+            [
+              `Actions raised in the tracker: ${recorded.actions.join(", ") || "none"}`,
+              `Decisions recorded: ${recorded.decisions.join(", ") || "none"}`,
+              ...records.notRecorded.map(
+                (line) => `  line ${line.line} kept in the notes only: ${line.text} (${line.reason})`,
+              ),
+              "",
+            ].join("\n"),
+          );
         }
       });
     });

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { publicAgendaStatuses } from "./meetings.status.js";
-import type { MeetingItemRow, MeetingRow, MeetingStatus } from "./meetings.tables.js";
+import type { ItemLinkTarget, MeetingItemRow, MeetingRow, MeetingStatus } from "./meetings.tables.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -132,6 +132,9 @@ export async function listAttendees(db: Executor, meeting: Pick<MeetingRow, "id"
     kind: row.kind,
     title: row.dated_title ?? row.role_text,
     abbreviation: row.dated_abbreviation ?? row.abbreviation,
+    /** As written for this meeting, whatever dated role covers it. */
+    roleText: row.role_text,
+    abbreviationText: row.abbreviation,
   }));
 }
 export type AttendeeView = Awaited<ReturnType<typeof listAttendees>>[number];
@@ -263,6 +266,14 @@ export async function listLinesOfEnquiry(db: Executor, meetingId: number) {
     .execute();
 }
 
+export async function findLineOfEnquiry(db: Executor, id: number) {
+  return db.selectFrom("lines_of_enquiry").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findDecision(db: Executor, id: number) {
+  return db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 export async function listDecisions(db: Executor, meetingId: number) {
   return db
     .selectFrom("decisions")
@@ -281,4 +292,112 @@ export async function listItemLinks(db: Executor, meetingId: number) {
     .where("meeting_items.meeting_id", "=", meetingId)
     .orderBy("meeting_item_links.id")
     .execute();
+}
+
+export interface ItemLinkView {
+  id: number;
+  meetingItemId: number;
+  targetType: ItemLinkTarget;
+  targetRef: string;
+  /** What the link names, e.g. "Finding AFI 3 (PEEL 2023): …"; the bare reference when the target is gone. */
+  label: string;
+  href: string | null;
+}
+
+const linkLabelLength = 140;
+const shorten = (text: string) =>
+  text.length > linkLabelLength ? `${text.slice(0, linkLabelLength - 1)}…` : text;
+
+/**
+ * A meeting's item links with what each names, read from the measures catalogue, the inspections register
+ * and the action tracker (those modules own the targets; a link keeps only their reference).
+ */
+export async function listItemLinkViews(db: Executor, meetingId: number): Promise<ItemLinkView[]> {
+  const links = await listItemLinks(db, meetingId);
+  const refs = (type: ItemLinkTarget) =>
+    links.filter((link) => link.target_type === type).map((l) => l.target_ref);
+  const ids = (type: ItemLinkTarget) => refs(type).map(Number).filter(Number.isInteger);
+  const [measures, findings, actions] = await Promise.all([
+    refs("measure").length
+      ? db.selectFrom("measures").select(["id", "name"]).where("id", "in", refs("measure")).execute()
+      : [],
+    ids("finding").length
+      ? db
+          .selectFrom("inspection_findings as f")
+          .innerJoin("inspections as i", "i.id", "f.inspection_id")
+          .select(["f.id", "f.reference", "f.text", "i.title as inspection_title"])
+          .where("f.id", "in", ids("finding"))
+          .execute()
+      : [],
+    ids("action").length
+      ? db
+          .selectFrom("actions")
+          .select(["id", "year", "number", "description"])
+          .where("id", "in", ids("action"))
+          .execute()
+      : [],
+  ]);
+  return links.map((link) => {
+    const base = {
+      id: link.id,
+      meetingItemId: link.meeting_item_id,
+      targetType: link.target_type,
+      targetRef: link.target_ref,
+    };
+    if (link.target_type === "measure") {
+      const measure = measures.find((m) => m.id === link.target_ref);
+      return measure
+        ? { ...base, label: `Measure: ${measure.name}`, href: `/measures/${encodeURIComponent(measure.id)}` }
+        : { ...base, label: `Measure ${link.target_ref} (no longer in the catalogue)`, href: null };
+    }
+    if (link.target_type === "finding") {
+      const finding = findings.find((f) => String(f.id) === link.target_ref);
+      return finding
+        ? {
+            ...base,
+            label: shorten(`HMICFRS ${finding.reference} (${finding.inspection_title}): ${finding.text}`),
+            href: `/inspections/findings/${finding.id}`,
+          }
+        : { ...base, label: `HMICFRS finding ${link.target_ref} (no longer recorded)`, href: null };
+    }
+    const action = actions.find((a) => String(a.id) === link.target_ref);
+    return action
+      ? {
+          ...base,
+          label: shorten(`Action ${action.year}/${action.number}: ${action.description}`),
+          href: `/actions/${action.id}`,
+        }
+      : { ...base, label: `Action ${link.target_ref} (no longer recorded)`, href: null };
+  });
+}
+
+/** What an item may be linked to: the measures catalogue, the HMICFRS findings and the actions. */
+export async function listLinkChoices(db: Executor) {
+  const [measures, findings, actions] = await Promise.all([
+    db.selectFrom("measures").select(["id", "name"]).orderBy("name").execute(),
+    db
+      .selectFrom("inspection_findings as f")
+      .innerJoin("inspections as i", "i.id", "f.inspection_id")
+      .select(["f.id", "f.reference", "f.text", "i.title as inspection_title"])
+      .orderBy("i.published_on", "desc")
+      .orderBy("f.id")
+      .execute(),
+    db
+      .selectFrom("actions")
+      .select(["id", "year", "number", "description"])
+      .orderBy("year", "desc")
+      .orderBy("number", "desc")
+      .execute(),
+  ]);
+  return {
+    measures: measures.map((m) => ({ value: m.id, text: m.name })),
+    findings: findings.map((f) => ({
+      value: String(f.id),
+      text: shorten(`${f.reference} (${f.inspection_title}): ${f.text}`),
+    })),
+    actions: actions.map((a) => ({
+      value: String(a.id),
+      text: shorten(`${a.year}/${a.number}: ${a.description}`),
+    })),
+  };
 }

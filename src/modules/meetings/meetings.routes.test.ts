@@ -216,6 +216,7 @@ describe("publication", () => {
     await officer.post(
       `${hmicfrsUrl}/notes`,
       {
+        version: "1",
         notes:
           "The force set out progress on the PEEL recommendations.\n\n<script>alert(1)</script> [x](javascript:alert(1))",
       },
@@ -234,10 +235,14 @@ describe("publication", () => {
       hmicfrsUrl,
     );
     const trackerUrl = `/meetings/${id}/items/${tracker!.id}`;
-    await officer.post(`${trackerUrl}/notes`, { notes: "Operational security discussion" }, trackerUrl);
+    await officer.post(
+      `${trackerUrl}/notes`,
+      { version: "1", notes: "Operational security discussion" },
+      trackerUrl,
+    );
     await officer.post(
       `${trackerUrl}/settings`,
-      { title: tracker!.title, lead: "PCC", restricted: "1" },
+      { version: "2", title: tracker!.title, lead: "PCC", restricted: "1" },
       trackerUrl,
     );
     await officer.post(
@@ -342,7 +347,7 @@ describe("importing through the web", () => {
     expect(response.statusCode).toBe(302);
     const page = await officer.get(response.headers.location as string);
     expect(page.body).toContain(
-      "Imported as a draft: 6 attendees, items 1, 2, 3, 4, 6, 7, 8, the next meeting.",
+      "Imported as a draft: 6 attendees, items 1, 2, 3, 4, 6, 7, 8, the next meeting; 0 action(s) raised in the tracker, 0 decision(s) recorded.",
     );
 
     const pdf = await postFile(

@@ -3,14 +3,20 @@ import type { z } from "zod";
 import { fileTypeFromBuffer } from "file-type";
 import type { Db } from "../../db/database.js";
 import { NotFoundError, ValidationError } from "../../lib/errors.js";
+import { recordAudit } from "../audit/audit.repository.js";
 import { errorView, parseForm } from "../../lib/forms.js";
 import { adminOnly, editors, type Access } from "../auth/access.js";
 import { renderAgendaDocx, renderAgendaPdf, type DocumentKind } from "./documents.js";
 import { isPublic, loadMeetingPage } from "./meeting-page.js";
 import { importPublishedMeeting } from "./meetings-import.service.js";
 import {
+  findDecision,
+  findLineOfEnquiry,
+  findMeeting,
   findPaper,
   findPaperRequest,
+  listAttendees,
+  listLinkChoices,
   listMeetings,
   listMeetingTypes,
   listOutstandingPaperRequests,
@@ -22,12 +28,17 @@ import {
 import {
   assuranceLabels,
   attendanceLabels,
+  attendeeChangeSchema,
   attendeeSchema,
+  decisionChangeSchema,
   decisionSchema,
   idParams,
   itemNotesSchema,
+  itemLinkSchema,
   itemParams,
+  itemRecordParams,
   itemSchema,
+  lineOfEnquiryChangeSchema,
   lineOfEnquirySchema,
   meetingDetailsSchema,
   newMeetingSchema,
@@ -35,24 +46,32 @@ import {
   paperKindLabels,
   paperRequestSchema,
   personRoleSchema,
+  recordParams,
   statusChangeSchema,
   templateSchema,
+  type RecordParams,
 } from "./meetings.schema.js";
 import {
   addAttendee,
   addDecision,
+  addItemLink,
   addLineOfEnquiry,
   addPersonRole,
   changeStatus,
   createMeetingFromTemplate,
+  removeItemLink,
   requestPaper,
+  updateAttendee,
+  updateDecision,
   updateItem,
+  updateLineOfEnquiry,
   updateMeetingDetails,
   updateTemplate,
   uploadPaper,
 } from "./meetings.service.js";
 import { nextStatuses, statusLabels } from "./meetings.status.js";
 import { acceptFormUploads, maxPaperLabel, readPaperFile, type UploadedFile } from "./paper-files.js";
+import { StaleEditError } from "./stale-edit.js";
 
 type Form = Record<string, string>;
 
@@ -153,12 +172,14 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
     async (request, reply) => {
       try {
         const text = await importedText(request.body);
-        const { meeting, draft } = await importPublishedMeeting(db.kysely, request.actor, text);
+        const { meeting, draft, records } = await importPublishedMeeting(db.kysely, request.actor, text);
         const { summary } = draft;
         const attendees = Object.values(summary.attendees).reduce((sum, count) => sum + count, 0);
         request.session.flash =
           `Imported as a draft: ${attendees} attendees, items ${summary.itemNumbers.join(", ")}` +
-          `${draft.nextMeeting ? ", the next meeting" : ""}. ` +
+          `${draft.nextMeeting ? ", the next meeting" : ""}; ` +
+          `${records.actions.length} action(s) raised in the tracker, ${records.decisions.length} decision(s) recorded` +
+          `${records.notRecorded.length ? ` (${records.notRecorded.map((line) => `line ${line.line} kept in the notes only: ${line.reason}`).join("; ")})` : ""}. ` +
           `${summary.unrecognised} line(s) not recognised, kept verbatim in the nearest item's notes` +
           `${summary.missing.length ? `; not given: ${summary.missing.join(", ")}` : ""}.`;
         return reply.redirect(`/meetings/${meeting.id}`);
@@ -359,6 +380,7 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
         meeting: page.meeting,
         item,
         values: {},
+        linkChoices: await listLinkChoices(db.kysely),
         ...labels,
         ...extra,
       },
@@ -381,14 +403,16 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
       { config: editorsOnly },
       async (request, reply) => {
         const { id, itemId } = itemParams.parse(request.params);
-        const redisplay = (errors: ReturnType<typeof errorView>) =>
-          itemPage(request, reply, { values: request.body, form: path, ...errors }, 422);
+        const redisplay = (errors: ReturnType<typeof errorView>, stale = false) =>
+          itemPage(request, reply, { values: request.body, form: path, stale, ...errors }, 422);
         const form = parseForm(schema, request.body);
         if (!form.ok) return redisplay(errorView(form.errors));
         try {
           request.session.flash = await write(request, id, itemId, form.data);
           return reply.redirect(`/meetings/${id}/items/${itemId}`);
         } catch (error) {
+          // Someone saved first: the person's text comes back with the current version to compare it with.
+          if (error instanceof StaleEditError) return redisplay(errorView(error.fieldErrors), true);
           return redisplayOr(error, reply, redisplay);
         }
       },
@@ -396,11 +420,12 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
   }
 
   itemForm("notes", itemNotesSchema, async (request, id, itemId, data) => {
-    await updateItem(db.kysely, request.actor, id, itemId, { notes_markdown: data.notes });
+    await updateItem(db.kysely, request.actor, id, itemId, { notes_markdown: data.notes }, data.version);
     return "Notes saved";
   });
   itemForm("settings", itemSchema, async (request, id, itemId, data) => {
-    await updateItem(db.kysely, request.actor, id, itemId, data);
+    const { version, ...change } = data;
+    await updateItem(db.kysely, request.actor, id, itemId, change, version);
     return "Item saved";
   });
   itemForm("papers", paperRequestSchema, async (request, id, itemId, data) => {
@@ -414,6 +439,174 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
   itemForm("decisions", decisionSchema, async (request, id, itemId, data) => {
     const decision = await addDecision(db.kysely, request.actor, id, itemId, data);
     return `Decision ${decision.ref} recorded`;
+  });
+  itemForm("links", itemLinkSchema, async (request, id, itemId, data) => {
+    await addItemLink(db.kysely, request.actor, id, itemId, data);
+    return "Link added";
+  });
+
+  app.post(
+    "/meetings/:id/items/:itemId/links/:recordId/remove",
+    { config: editorsOnly },
+    async (request, reply) => {
+      const { id, itemId, recordId } = itemRecordParams.parse(request.params);
+      await removeItemLink(db.kysely, request.actor, id, itemId, recordId);
+      request.session.flash = "Link removed";
+      return reply.redirect(`/meetings/${id}/items/${itemId}#links`);
+    },
+  );
+
+  /**
+   * A page that changes one record added earlier: shown filled in, saved with the version it was opened at; a
+   * refused save comes back with the person's text and, when someone else saved first, the current version.
+   */
+  function recordEditor<S extends z.ZodType>(options: {
+    path: string;
+    schema: S;
+    load: (
+      params: RecordParams,
+    ) => Promise<{ values: Record<string, unknown>; page: Record<string, unknown> }>;
+    save: (request: FastifyRequest, params: RecordParams, data: z.infer<S>) => Promise<string>;
+    back: (params: RecordParams) => string;
+  }) {
+    const render = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      submitted: Record<string, unknown> | null,
+      extra: Record<string, unknown> = {},
+      status = 200,
+    ) => {
+      const params = recordParams.parse(request.params);
+      const { values, page } = await options.load(params);
+      return reply.page(
+        "meetings/views/record.njk",
+        {
+          ...labels,
+          ...page,
+          values: submitted ?? values,
+          formAction: request.url.split("?")[0],
+          backHref: options.back(params),
+          ...extra,
+        },
+        status,
+      );
+    };
+    app.get(options.path, { config: editorsOnly }, async (request, reply) => render(request, reply, null));
+    app.post<{ Body: Form }>(options.path, { config: editorsOnly }, async (request, reply) => {
+      const params = recordParams.parse(request.params);
+      const form = parseForm(options.schema, request.body);
+      if (!form.ok) return render(request, reply, request.body, errorView(form.errors), 422);
+      try {
+        request.session.flash = await options.save(request, params, form.data);
+        return reply.redirect(options.back(params));
+      } catch (error) {
+        if (error instanceof StaleEditError) {
+          const { values } = await options.load(params);
+          const current = { ...request.body, version: values.version };
+          return render(request, reply, current, { stale: true, ...errorView(error.fieldErrors) }, 422);
+        }
+        return redisplayOr(error, reply, (errors) => render(request, reply, request.body, errors, 422));
+      }
+    });
+  }
+
+  const itemAddress = ({ id, itemId }: RecordParams) => `/meetings/${id}/items/${itemId}`;
+  const recordOfItem = async <T extends { meeting_item_id: number }>(
+    params: RecordParams,
+    record: T | undefined,
+    what: string,
+  ) => {
+    const page = await loadMeetingPage(db.kysely, params.id, "staff");
+    const item = page.items.find((candidate) => candidate.id === params.itemId);
+    if (!item || !record || record.meeting_item_id !== item.id) throw new NotFoundError(`No such ${what}`);
+    return { record, caption: `${page.meeting.title}: item ${item.number}, ${item.title}` };
+  };
+
+  recordEditor({
+    path: "/meetings/:id/items/:itemId/enquiries/:recordId",
+    schema: lineOfEnquiryChangeSchema,
+    back: itemAddress,
+    load: async (params) => {
+      const { record, caption } = await recordOfItem(
+        params,
+        await findLineOfEnquiry(db.kysely, params.recordId),
+        "line of enquiry",
+      );
+      return {
+        page: { kind: "enquiry", title: "Change a line of enquiry", caption },
+        values: {
+          version: String(record.version),
+          askedBy: record.asked_by,
+          question: record.question,
+          response: record.response,
+          assurance: record.assurance,
+        },
+      };
+    },
+    save: async (request, params, { version, ...input }) => {
+      await updateLineOfEnquiry(
+        db.kysely,
+        request.actor,
+        { meetingId: params.id, itemId: params.itemId!, lineId: params.recordId },
+        input,
+        version,
+      );
+      return "Line of enquiry saved";
+    },
+  });
+
+  recordEditor({
+    path: "/meetings/:id/items/:itemId/decisions/:recordId",
+    schema: decisionChangeSchema,
+    back: itemAddress,
+    load: async (params) => {
+      const { record, caption } = await recordOfItem(
+        params,
+        await findDecision(db.kysely, params.recordId),
+        "decision",
+      );
+      return {
+        page: { kind: "decision", title: `Change decision ${record.ref}`, caption, reference: record.ref },
+        values: {
+          version: String(record.version),
+          purpose: record.purpose,
+          outcome: record.outcome,
+          amount: record.amount_pence === null ? "" : (record.amount_pence / 100).toFixed(2),
+          conditions: record.conditions,
+        },
+      };
+    },
+    save: async (request, params, { version, ...input }) => {
+      const decision = await updateDecision(
+        db.kysely,
+        request.actor,
+        { meetingId: params.id, itemId: params.itemId!, decisionId: params.recordId },
+        input,
+        version,
+      );
+      return `Decision ${decision.ref} saved`;
+    },
+  });
+
+  recordEditor({
+    path: "/meetings/:id/attendees/:recordId",
+    schema: attendeeChangeSchema,
+    back: ({ id }) => `/meetings/${id}`,
+    load: async ({ id, recordId }) => {
+      const meeting = await findMeeting(db.kysely, id);
+      const attendee = meeting
+        ? (await listAttendees(db.kysely, meeting)).find((a) => a.id === recordId)
+        : undefined;
+      if (!meeting || !attendee) throw new NotFoundError("No such attendee");
+      return {
+        page: { kind: "attendee", title: `Change attendance: ${attendee.name}`, caption: meeting.title },
+        values: { kind: attendee.kind, roleText: attendee.roleText, abbreviation: attendee.abbreviationText },
+      };
+    },
+    save: async (request, { id, recordId }, input) => {
+      const attendee = await updateAttendee(db.kysely, request.actor, id, recordId, input);
+      return `Attendance saved (${attendanceLabels[attendee.kind]})`;
+    },
   });
 
   const uploadPage = async (
@@ -470,6 +663,13 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
       isPublic({ status: paper.meeting_status });
     if (!paper || (!request.user && !publicPaper)) throw new NotFoundError("Page not found");
     const data = await readPaperFile(uploadDir, paper.stored_name);
+    // Data protection: who read restricted material is on record as well as who changed it.
+    if (paper.request_restricted === 1 || paper.item_restricted === 1)
+      await recordAudit(db.kysely, request.actor, {
+        action: "read",
+        entityType: "paper",
+        entityId: paper.id,
+      });
     return reply
       .type(paper.media_type)
       .header("content-disposition", `attachment; filename="${encodeURIComponent(paper.original_name)}"`)

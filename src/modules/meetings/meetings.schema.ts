@@ -3,6 +3,7 @@ import {
   assuranceLevels,
   attendanceKinds,
   decisionOutcomes,
+  itemLinkTargets,
   meetingStatuses,
   paperKinds,
 } from "./meetings.tables.js";
@@ -102,7 +103,14 @@ export const paperRequestSchema = z.object({
 });
 export type PaperRequestInput = z.infer<typeof paperRequestSchema>;
 
+/** The version of the record the form was opened at; a save from an older one is refused. */
+export const versionField = z.coerce
+  .number({ error: "The form is missing its version; open it again" })
+  .int()
+  .min(1, { error: "The form is missing its version; open it again" });
+
 export const itemNotesSchema = z.object({
+  version: versionField,
   notes: z.string().max(100_000, { error: "Notes must be 100,000 characters or fewer" }).default(""),
 });
 
@@ -128,11 +136,37 @@ export const decisionSchema = z.object({
 });
 export type DecisionInput = z.infer<typeof decisionSchema>;
 
+export const lineOfEnquiryChangeSchema = lineOfEnquirySchema.extend({ version: versionField });
+export const decisionChangeSchema = decisionSchema.extend({ version: versionField });
+
+export const itemLinkSchema = z
+  .object({
+    targetType: z.enum(itemLinkTargets, { error: "Choose what to link" }),
+    measureRef: z.string().trim().max(200).optional(),
+    findingRef: z.string().trim().max(20).optional(),
+    actionRef: z.string().trim().max(20).optional(),
+  })
+  .transform((form, context) => {
+    // Each kind of link has its own list on the page; the button pressed says which one is meant.
+    const targetRef = form[`${form.targetType}Ref`];
+    if (!targetRef) {
+      context.addIssue({
+        code: "custom",
+        path: [`${form.targetType}Ref`],
+        message: `Choose a${form.targetType === "action" ? "n" : ""} ${form.targetType} from the list`,
+      });
+      return z.NEVER;
+    }
+    return { targetType: form.targetType, targetRef };
+  });
+export type ItemLinkInput = z.infer<typeof itemLinkSchema>;
+
 export const statusChangeSchema = z.object({
   status: z.enum(meetingStatuses, { error: "Choose a status" }),
 });
 
 export const itemSchema = z.object({
+  version: versionField,
   title: z.string().trim().min(1, { error: "Enter the item title" }).max(300),
   lead: optionalText(100),
   restricted: z
@@ -145,6 +179,13 @@ export const attendeeSchema = z.object({
   name: z.string().trim().min(1, { error: "Enter the person's name" }).max(200),
   kind: z.enum(attendanceKinds, { error: "Choose how they attended" }),
 });
+
+export const attendeeChangeSchema = z.object({
+  kind: z.enum(attendanceKinds, { error: "Choose how they attended" }),
+  roleText: optionalText(200),
+  abbreviation: optionalText(30),
+});
+export type AttendeeChangeInput = z.infer<typeof attendeeChangeSchema>;
 
 export const personRoleSchema = z
   .object({
@@ -189,6 +230,10 @@ export const templateSchema = z.object({
 
 export const idParams = z.object({ id });
 export const itemParams = z.object({ id, itemId: id });
+/** A record of a meeting (an attendee) or of one of its items (a line of enquiry, a decision, a link). */
+export const recordParams = z.object({ id, itemId: id.optional(), recordId: id });
+export type RecordParams = z.infer<typeof recordParams>;
+export const itemRecordParams = z.object({ id, itemId: id, recordId: id });
 
 export const assuranceLabels: Record<(typeof assuranceLevels)[number], string> = {
   assured: "Assured",

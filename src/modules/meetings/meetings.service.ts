@@ -16,7 +16,9 @@ import {
   listTemplateItems,
 } from "./meetings.repository.js";
 import type {
+  AttendeeChangeInput,
   DecisionInput,
+  ItemLinkInput,
   MeetingDetailsInput,
   LineOfEnquiryInput,
   NewMeetingInput,
@@ -24,8 +26,16 @@ import type {
   PersonRoleInput,
 } from "./meetings.schema.js";
 import { assertTransition } from "./meetings.status.js";
-import type { AttendanceKind, MeetingItemRow, MeetingRow, MeetingStatus } from "./meetings.tables.js";
+import type {
+  AttendanceKind,
+  DecisionRow,
+  ItemLinkTarget,
+  MeetingItemRow,
+  MeetingRow,
+  MeetingStatus,
+} from "./meetings.tables.js";
 import { checkPaperFile, removePaperFile, storePaperFile, type UploadedFile } from "./paper-files.js";
+import { StaleEditError, staleMessages } from "./stale-edit.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -277,29 +287,37 @@ export async function uploadPaper(
   }
 }
 
+/**
+ * Changes an item's notes or details, only if nobody has saved it since `expectedVersion` was read: the check
+ * and the bump are one statement, so of two saves from the same version exactly one wins.
+ */
 export async function updateItem(
   db: Kysely<Database>,
   actor: Actor,
   meetingId: number,
   itemId: number,
   change: Partial<Pick<MeetingItemRow, "title" | "lead" | "restricted" | "notes_markdown">>,
+  expectedVersion: number,
 ): Promise<MeetingItemRow> {
   return db.transaction().execute(async (trx) => {
     const before = await itemOf(trx, meetingId, itemId);
     const after = await trx
       .updateTable("meeting_items")
-      .set({ ...change, updated_at: nowIso() })
+      .set((eb) => ({ ...change, version: eb("version", "+", 1), updated_at: nowIso() }))
       .where("id", "=", itemId)
+      .where("version", "=", expectedVersion)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!after) throw new StaleEditError(Object.keys(change)[0] ?? "notes", staleMessages.item);
     await recordAudit(trx, actor, {
       action: "update",
       entityType: "meeting_item",
       entityId: itemId,
-      before: Object.fromEntries(
-        Object.keys(change).map((key) => [key, before[key as keyof MeetingItemRow]]),
-      ),
-      after: change,
+      before: {
+        ...Object.fromEntries(Object.keys(change).map((key) => [key, before[key as keyof MeetingItemRow]])),
+        version: before.version,
+      },
+      after: { ...change, version: after.version },
     });
     return after;
   });
@@ -312,7 +330,10 @@ export async function addLineOfEnquiry(
   itemId: number,
   input: LineOfEnquiryInput,
 ) {
-  return db.transaction().execute(async (trx) => {
+  // Joins the caller's transaction when given one: the briefing pack records an accepted suggestion with its line.
+  const inTransaction = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+    db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+  return inTransaction(async (trx) => {
     await itemOf(trx, meetingId, itemId);
     const now = nowIso();
     const line = await trx
@@ -360,28 +381,224 @@ export async function addDecision(
       .select((eb) => eb.fn.countAll<string | number>().as("n"))
       .where("meeting_item_id", "=", itemId)
       .executeTakeFirstOrThrow();
-    const now = nowIso();
-    const decision = await trx
-      .insertInto("decisions")
-      .values({
-        meeting_item_id: itemId,
-        ref: decisionRef(item.number, meeting.date, Number(existing.n) + 1),
+    return recordDecision(
+      trx,
+      actor,
+      itemId,
+      decisionRef(item.number, meeting.date, Number(existing.n) + 1),
+      input,
+    );
+  });
+}
+
+/** Writes a decision with its reference, and its audit row, in the caller's transaction. */
+export async function recordDecision(
+  trx: Transaction<Database>,
+  actor: Actor,
+  itemId: number,
+  ref: string,
+  input: DecisionInput,
+): Promise<DecisionRow> {
+  const now = nowIso();
+  const decision = await trx
+    .insertInto("decisions")
+    .values({
+      meeting_item_id: itemId,
+      ref,
+      purpose: input.purpose,
+      outcome: input.outcome,
+      amount_pence: input.amount,
+      conditions: input.conditions,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, {
+    action: "create",
+    entityType: "decision",
+    entityId: decision.id,
+    after: decision,
+  });
+  return decision;
+}
+
+/** A line of enquiry of the item, checked to belong to it. */
+async function lineOf(trx: Executor, item: MeetingItemRow, lineId: number) {
+  const line = await trx
+    .selectFrom("lines_of_enquiry")
+    .selectAll()
+    .where("id", "=", lineId)
+    .executeTakeFirst();
+  if (!line || line.meeting_item_id !== item.id)
+    throw new NotFoundError(`No line of enquiry ${lineId} in item ${item.id}`);
+  return line;
+}
+
+/** Changes a line of enquiry recorded earlier (the response often comes later), refusing a stale form. */
+export async function updateLineOfEnquiry(
+  db: Kysely<Database>,
+  actor: Actor,
+  ids: { meetingId: number; itemId: number; lineId: number },
+  input: LineOfEnquiryInput,
+  expectedVersion: number,
+) {
+  return db.transaction().execute(async (trx) => {
+    const before = await lineOf(trx, await itemOf(trx, ids.meetingId, ids.itemId), ids.lineId);
+    const after = await trx
+      .updateTable("lines_of_enquiry")
+      .set((eb) => ({
+        asked_by: input.askedBy,
+        question: input.question,
+        response: input.response,
+        assurance: input.assurance,
+        version: eb("version", "+", 1),
+        updated_at: nowIso(),
+      }))
+      .where("id", "=", ids.lineId)
+      .where("version", "=", expectedVersion)
+      .returningAll()
+      .executeTakeFirst();
+    if (!after) throw new StaleEditError("question", staleMessages.lineOfEnquiry);
+    await recordAudit(trx, actor, {
+      action: "update",
+      entityType: "line_of_enquiry",
+      entityId: ids.lineId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** Changes a recorded decision; its reference stays, as it may already be quoted elsewhere. */
+export async function updateDecision(
+  db: Kysely<Database>,
+  actor: Actor,
+  ids: { meetingId: number; itemId: number; decisionId: number },
+  input: DecisionInput,
+  expectedVersion: number,
+) {
+  return db.transaction().execute(async (trx) => {
+    await itemOf(trx, ids.meetingId, ids.itemId);
+    const before = await trx
+      .selectFrom("decisions")
+      .selectAll()
+      .where("id", "=", ids.decisionId)
+      .executeTakeFirst();
+    if (!before || before.meeting_item_id !== ids.itemId)
+      throw new NotFoundError(`No decision ${ids.decisionId} in item ${ids.itemId}`);
+    const after = await trx
+      .updateTable("decisions")
+      .set((eb) => ({
         purpose: input.purpose,
         outcome: input.outcome,
         amount_pence: input.amount,
         conditions: input.conditions,
-        created_at: now,
-        updated_at: now,
-      })
+        version: eb("version", "+", 1),
+        updated_at: nowIso(),
+      }))
+      .where("id", "=", ids.decisionId)
+      .where("version", "=", expectedVersion)
+      .returningAll()
+      .executeTakeFirst();
+    if (!after) throw new StaleEditError("purpose", staleMessages.decision);
+    await recordAudit(trx, actor, {
+      action: "update",
+      entityType: "decision",
+      entityId: ids.decisionId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** Whether the thing a link names exists: a measure by its id, a finding or an action by its number id. */
+async function linkTargetExists(trx: Executor, target: ItemLinkTarget, ref: string): Promise<boolean> {
+  if (target === "measure") {
+    return (
+      (await trx.selectFrom("measures").select("id").where("id", "=", ref).executeTakeFirst()) !== undefined
+    );
+  }
+  const id = Number(ref);
+  if (!Number.isInteger(id) || id < 1) return false;
+  const table = target === "finding" ? "inspection_findings" : "actions";
+  return (await trx.selectFrom(table).select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+}
+
+const linkTargetNames: Record<ItemLinkTarget, string> = {
+  measure: "measure",
+  finding: "HMICFRS finding",
+  action: "action",
+};
+
+/** Links an item to a measure, an HMICFRS finding or an action it concerns; each at most once. */
+export async function addItemLink(
+  db: Kysely<Database>,
+  actor: Actor,
+  meetingId: number,
+  itemId: number,
+  input: ItemLinkInput,
+) {
+  return db.transaction().execute(async (trx) => {
+    await itemOf(trx, meetingId, itemId);
+    const field = `${input.targetType}Ref`;
+    if (!(await linkTargetExists(trx, input.targetType, input.targetRef))) {
+      throw new ValidationError([
+        { field, text: `Choose a ${linkTargetNames[input.targetType]} from the list` },
+      ]);
+    }
+    const existing = await trx
+      .selectFrom("meeting_item_links")
+      .select("id")
+      .where("meeting_item_id", "=", itemId)
+      .where("target_type", "=", input.targetType)
+      .where("target_ref", "=", input.targetRef)
+      .executeTakeFirst();
+    if (existing) {
+      throw new ValidationError([
+        { field, text: `The item is already linked to that ${linkTargetNames[input.targetType]}` },
+      ]);
+    }
+    const link = await trx
+      .insertInto("meeting_item_links")
+      .values({ meeting_item_id: itemId, target_type: input.targetType, target_ref: input.targetRef })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, actor, {
       action: "create",
-      entityType: "decision",
-      entityId: decision.id,
-      after: decision,
+      entityType: "meeting_item_link",
+      entityId: link.id,
+      after: link,
     });
-    return decision;
+    return link;
+  });
+}
+
+export async function removeItemLink(
+  db: Kysely<Database>,
+  actor: Actor,
+  meetingId: number,
+  itemId: number,
+  linkId: number,
+) {
+  return db.transaction().execute(async (trx) => {
+    await itemOf(trx, meetingId, itemId);
+    const link = await trx
+      .selectFrom("meeting_item_links")
+      .selectAll()
+      .where("id", "=", linkId)
+      .where("meeting_item_id", "=", itemId)
+      .executeTakeFirst();
+    if (!link) throw new NotFoundError(`No link ${linkId} on item ${itemId}`);
+    await trx.deleteFrom("meeting_item_links").where("id", "=", linkId).execute();
+    await recordAudit(trx, actor, {
+      action: "delete",
+      entityType: "meeting_item_link",
+      entityId: linkId,
+      before: link,
+    });
   });
 }
 
@@ -437,6 +654,39 @@ export async function addAttendee(
       after: attendee,
     });
     return attendee;
+  });
+}
+
+/** Corrects how someone attended and the role written for them at this meeting. */
+export async function updateAttendee(
+  db: Kysely<Database>,
+  actor: Actor,
+  meetingId: number,
+  attendeeId: number,
+  input: AttendeeChangeInput,
+) {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom("meeting_attendees")
+      .selectAll()
+      .where("id", "=", attendeeId)
+      .where("meeting_id", "=", meetingId)
+      .executeTakeFirst();
+    if (!before) throw new NotFoundError(`No attendee ${attendeeId} in meeting ${meetingId}`);
+    const after = await trx
+      .updateTable("meeting_attendees")
+      .set({ kind: input.kind, role_text: input.roleText, abbreviation: input.abbreviation })
+      .where("id", "=", attendeeId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, {
+      action: "update",
+      entityType: "meeting_attendee",
+      entityId: attendeeId,
+      before,
+      after,
+    });
+    return after;
   });
 }
 
