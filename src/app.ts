@@ -15,13 +15,18 @@ import { createViewEnvironment } from "./lib/render.js";
 import { actionRoutes } from "./modules/actions/actions.routes.js";
 import type { Actor } from "./modules/audit/actor.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { briefingRoutes } from "./modules/briefing/briefing.routes.js";
 import { isAllowed, type Access, type CurrentUser } from "./modules/auth/access.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { DatabaseSessionStore } from "./modules/auth/session-store.js";
 import { homeRoutes } from "./modules/home/home.routes.js";
 import { inspectionRoutes } from "./modules/inspections/inspections.routes.js";
 import { crimeRoutes } from "./modules/crime/crime.routes.js";
+import { msgGroupRoutes } from "./modules/crime/msg-groups.routes.js";
 import { measureRoutes } from "./modules/measures/measures.routes.js";
+import { performanceRoutes } from "./modules/performance/performance.routes.js";
+import { reportRoutes } from "./modules/reports/reports.routes.js";
+import { publicationRoutes } from "./modules/publication/publication.routes.js";
 import { navigationFor } from "./modules/home/navigation.js";
 import { findUserById } from "./modules/users/users.repository.js";
 import { roleLabels } from "./modules/users/users.schema.js";
@@ -143,7 +148,7 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
     allowedPath: (path, root) =>
       root === echartsDist
         ? path.replace(/^\//, "") === "echarts.min.js"
-        : /^\/?[\w-]+\.(css|js|svg)$/.test(path),
+        : /^\/?([\w-]+|echarts\.min)\.(css|js|svg)$/.test(path),
   });
 
   app.decorateRequest("user", null);
@@ -245,11 +250,16 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   await app.register(authRoutes, { db });
   await app.register(userRoutes, { db });
   await app.register(meetingRoutes, { db, uploadDir: config.UPLOAD_DIR });
+  await app.register(briefingRoutes, { db });
   await app.register(auditRoutes, { db });
   await app.register(actionRoutes, { db, uploadDir: config.UPLOAD_DIR });
   await app.register(inspectionRoutes, { db, uploadDir: config.UPLOAD_DIR });
   await app.register(measureRoutes, { db });
+  await app.register(performanceRoutes, { db });
+  await app.register(reportRoutes, { db });
+  await app.register(publicationRoutes, { db });
   await app.register(crimeRoutes, { db });
+  await app.register(msgGroupRoutes, { db });
   return app;
 }
 

@@ -12,10 +12,14 @@ const entries: NavigationEntry[] = [
   { href: "/meetings", text: "Meetings", access: "public" },
   { href: "/admin/users", text: "Users", access: ["admin"] },
   { href: "/admin/audit", text: "Audit log", access: ["admin"] },
+  { href: "/admin/msg-groups", text: "Most Similar Groups", access: ["admin"] },
   { href: "/actions", text: "Actions", access: "signed-in" },
   { href: "/inspections", text: "Inspections", access: "signed-in" },
   { href: "/measures", text: "Measures", access: "public" },
+  { href: "/performance", text: "Performance", access: "public" },
+  { href: "/reports", text: "Reports", access: "signed-in" },
   { href: "/peel-and-inspections", text: "PEEL and inspections", access: "public" },
+  { href: "/publications", text: "Publications", access: "public" },
   { href: "/crime-data/ingest", text: "Load police.uk data", access: ["admin", "opcc"] },
 ];
 
