@@ -57,7 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** libpq's `options` parameter in the URL sets the search path for any client that opens it (pg, pg_dump). */
-function withSearchPath(url: string, schema: string): string {
+export function withSearchPath(url: string, schema: string): string {
   // Percent-encoded by hand: libpq does not read "+" as a space, as URLSearchParams would write it.
   const separator = url.includes("?") ? "&" : "?";
   return `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;

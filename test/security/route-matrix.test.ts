@@ -63,28 +63,33 @@ describe("the authorisation matrix", () => {
     expect(checkedRoutes().length).toBeGreaterThan(5);
   });
 
-  it("refuses every principal the route does not allow, and lets through every one it does", async () => {
-    const mismatches: string[] = [];
-    for (const route of checkedRoutes()) {
-      // Public routes refuse nobody; trying them signed in would also sign the shared clients out.
-      const principals =
-        route.access === "public" ? (["anonymous"] as const) : (["anonymous", ...roles] as const);
-      for (const principal of principals) {
-        const user = principal === "anonymous" ? null : { role: principal };
-        const allowed = isAllowed(
-          route.access,
-          user && { id: 0, email: "", name: "", must_change_password: 0, ...user },
-        );
-        const response = await request(clients.get(principal)!, route, principal !== "anonymous");
-        if (refused(response) === allowed) {
-          mismatches.push(
-            `${route.method} ${route.url} as ${principal}: expected ${allowed ? "allowed" : "refused"}, got ${response.statusCode}`,
+  // Every route × six principals: a few hundred requests, some drawing charts.
+  it(
+    "refuses every principal the route does not allow, and lets through every one it does",
+    { timeout: 120_000 },
+    async () => {
+      const mismatches: string[] = [];
+      for (const route of checkedRoutes()) {
+        // Public routes refuse nobody; trying them signed in would also sign the shared clients out.
+        const principals =
+          route.access === "public" ? (["anonymous"] as const) : (["anonymous", ...roles] as const);
+        for (const principal of principals) {
+          const user = principal === "anonymous" ? null : { role: principal };
+          const allowed = isAllowed(
+            route.access,
+            user && { id: 0, email: "", name: "", must_change_password: 0, ...user },
           );
+          const response = await request(clients.get(principal)!, route, principal !== "anonymous");
+          if (refused(response) === allowed) {
+            mismatches.push(
+              `${route.method} ${route.url} as ${principal}: expected ${allowed ? "allowed" : "refused"}, got ${response.statusCode}`,
+            );
+          }
         }
       }
-    }
-    expect(mismatches).toEqual([]);
-  });
+      expect(mismatches).toEqual([]);
+    },
+  );
 
   it("refuses every state-changing route without its CSRF token, before doing anything", async () => {
     const unprotected: string[] = [];

@@ -1,9 +1,8 @@
 import { rootDir } from "../../lib/paths.js";
-import { spawn } from "node:child_process";
-import { sql } from "kysely";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDialect, useTestDatabase } from "../../../test/helpers/test-db.js";
+import { expectIntact, killDelays, runKillChild } from "../../../test/reliability/kill-harness.js";
+import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import type { Db } from "../../db/database.js";
 import { readPoliceCsvs } from "./archive.js";
 import { loadReferenceData, type ReferenceData } from "./reference.js";
@@ -30,27 +29,6 @@ async function bigStreetFile(copies: number): Promise<{ path: string; rows: numb
     `${header}\n${Array<string>(copies).fill(body).join("\n")}\n`,
   );
   return { path, rows: lines.length * copies };
-}
-
-/** Starts the ingest in another process and SIGKILLs it once its transaction holds some rows. */
-function ingestAndKill(
-  url: string,
-  path: string,
-): Promise<{ signal: NodeJS.Signals | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    // node with tsx's loader (what `npx tsx` runs) in this one process, so the kill reaches the ingest itself.
-    const script = join(rootDir, "src", "modules", "crime", "ingest-kill.child.ts");
-    const child = spawn(process.execPath, ["--import", "tsx", script, url, path], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("loading")) child.kill("SIGKILL");
-    });
-    child.on("error", reject);
-    child.on("exit", (_code, signal) => resolve({ signal, output }));
-  });
 }
 
 async function streetState(db: Db) {
@@ -87,17 +65,15 @@ describe("killing the process in the middle of an ingest", () => {
     expect(old).toEqual({ rows: 6, counted: 6, lastLogged: 6, logEntries: 1 });
 
     const big = await bigStreetFile(25);
-    const { signal, output } = await ingestAndKill(url, big.path);
-    expect(output).toContain("loading");
-    expect(output).not.toContain("loaded");
+    // Killed once its transaction holds some rows.
+    const { signal, output } = await runKillChild("crime-ingest", url, big.path, { onOutput: "working" });
+    expect(output).toContain("working");
+    expect(output).not.toContain("done");
     expect(signal).toBe("SIGKILL");
 
     const after = await streetState(db);
     expect(after).toEqual(old);
-    if (testDialect === "sqlite") {
-      const check = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db.kysely);
-      expect(check.rows).toEqual([{ integrity_check: "ok" }]);
-    }
+    await expectIntact(db);
     // The force-month is not left locked: a new load goes through and replaces it.
     const reload = await ingestFile(
       db,
@@ -106,4 +82,33 @@ describe("killing the process in the middle of an ingest", () => {
     );
     expect(reload.status).toBe("loaded");
   });
+
+  it(
+    "leaves the old state or the new one when killed at 20 random moments",
+    { timeout: 600_000 },
+    async () => {
+      const { db, url } = database.current();
+      const big = await bigStreetFile(10);
+      // An unkilled run says how long the work takes, so the kills fall before, inside and after it.
+      const calibration = await runKillChild("crime-ingest", url, big.path, "never");
+      expect(calibration.code).toBe(0);
+      const spanMs = Math.max(50, (calibration.workMs ?? 0) * 1.5);
+      const outcomes = { old: 0, new: 0 };
+      for (const delay of killDelays(20, spanMs, 3)) {
+        const before = await streetState(db);
+        await runKillChild("crime-ingest", url, big.path, { afterReadyMs: delay });
+        await expectIntact(db);
+        const after = await streetState(db);
+        const whole = {
+          rows: big.rows,
+          counted: big.rows,
+          lastLogged: big.rows,
+          logEntries: before.logEntries + 1,
+        };
+        expect([before, whole]).toContainEqual(after);
+        outcomes[after.logEntries === before.logEntries ? "old" : "new"]++;
+      }
+      expect(outcomes.old).toBeGreaterThan(0);
+    },
+  );
 });
