@@ -1,0 +1,215 @@
+/**
+ * The load benchmark (issue 8): 200 concurrent clients for 60 s against Scrutineer running as its
+ * own process on localhost, over a mix of public pages, signed-in dashboard pages and API reads,
+ * with the national-scale street data loaded; on SQLite and (with BENCH_DATABASE_URL) PostgreSQL.
+ * The target: no errors, 99th percentile under 500 ms.
+ *
+ *   npm run bench:load [-- --duration 60] [--connections 200] [--rows 5000000] [--source …] [--cache …]
+ *   BENCH_DATABASE_URL=postgres://… npm run bench:load
+ *
+ * The data is the national input of bench/national-input.ts (real 2025 street rows spread over all
+ * 44 forces), ingested once into an SQLite file in the cache, and into a fresh schema on PostgreSQL
+ * each run. Prints figures; it asserts nothing.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { sql } from "kysely";
+import { openDatabase, type Db } from "../src/db/database.js";
+import { migrateToLatest } from "../src/db/migrate.js";
+import type { Actor } from "../src/modules/audit/actor.js";
+import { ingestPath } from "../src/modules/crime/ingest.service.js";
+import { loadReferenceData } from "../src/modules/crime/reference.js";
+import { ensureMeasureCatalogue } from "../src/modules/measures/measures.service.js";
+import { createTestUser } from "../test/factories.js";
+import { withSearchPath } from "../test/helpers/test-db.js";
+import { signInOverHttp, startAppProcess } from "../test/multiprocess/app-process.js";
+import { nationalInput } from "./national-input.js";
+import { benchOptions, machineLoad, timed } from "./support.js";
+
+const TARGET_P99_MS = 500;
+const benchActor: Actor = { userId: null, label: "bench", ip: null };
+// Published so that the public pages and API have series to show.
+const PUBLISHED_MEASURES = ["crimes.all", "crimes.neighbourhood", "outcomes.all-crime.charge-summons"];
+
+interface LoadFigures {
+  dialect: string;
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "60" },
+      connections: { type: "string", default: "200" },
+      source: { type: "string" },
+      cache: { type: "string" },
+      rows: { type: "string" },
+    },
+  });
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  if (!(duration > 0) || !Number.isInteger(connections) || connections < 1)
+    throw new Error("--duration (seconds) and --connections must be positive numbers");
+  const options = benchOptions(
+    (["source", "cache", "rows"] as const).flatMap((name) =>
+      values[name] === undefined ? [] : [`--${name}`, values[name]],
+    ),
+  );
+  const reference = await loadReferenceData();
+  const input = await nationalInput(options.source, options.cache, options.rows, [
+    ...reference.forces.values(),
+  ]);
+  await mkdir(options.cache, { recursive: true });
+  const settings = { duration, connections, uploads: join(options.cache, "load-bench-uploads") };
+
+  const sqliteFile = join(options.cache, `load-bench-${input.rows}.sqlite`);
+  if (!existsSync(sqliteFile)) {
+    const partial = `${sqliteFile}.partial`;
+    await rm(partial, { force: true });
+    const db = openDatabase(`sqlite:${partial}`);
+    await prepare(db, input.folder);
+    await db.destroy();
+    await rename(partial, sqliteFile);
+  }
+  const results = [await runLoad(`sqlite:${sqliteFile}`, "sqlite", settings)];
+
+  const postgresUrl = process.env.BENCH_DATABASE_URL;
+  if (postgresUrl) {
+    const schema = `bench_load_${randomBytes(4).toString("hex")}`;
+    const db = openDatabase(postgresUrl, { searchPath: schema, poolSize: 2 });
+    try {
+      await sql`create schema ${sql.id(schema)}`.execute(db.kysely);
+      await prepare(db, input.folder);
+      await sql`analyze`.execute(db.kysely);
+      results.push(await runLoad(withSearchPath(postgresUrl, schema), "postgres", settings));
+    } finally {
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(db.kysely);
+      await db.destroy();
+    }
+  }
+
+  console.log(
+    `\nLoad: ${connections} clients for ${duration} s, ${input.rows.toLocaleString("en-GB")} street rows loaded ` +
+      `(target: no errors, p99 < ${TARGET_P99_MS} ms); ${machineLoad()}`,
+  );
+  for (const f of results) {
+    console.log(
+      `  ${f.dialect.padEnd(8)} ${Math.round(f.requestsPerSecond).toLocaleString("en-GB")} requests/s ` +
+        `(${f.requests.toLocaleString("en-GB")} in all); latency p50 ${f.p50} ms, p90 ${f.p90} ms, ` +
+        `p99 ${f.p99} ms, max ${f.max} ms; errors ${f.errors} (timeouts ${f.timeouts}), non-2xx ${f.non2xx}`,
+    );
+  }
+  if (!postgresUrl) console.log("  postgres: skipped (set BENCH_DATABASE_URL to run it)");
+}
+
+/** Migrates, ingests the national input and publishes a few measures. */
+async function prepare(db: Db, folder: string): Promise<void> {
+  await migrateToLatest(db);
+  const reference = await loadReferenceData();
+  const ingest = await timed(async () => {
+    let rows = 0;
+    for await (const result of ingestPath(db, folder, { reference, actor: benchActor })) {
+      if (result.status !== "loaded") throw new Error(`${result.file}: ${result.reason}`);
+      rows += result.rowsAccepted;
+    }
+    return rows;
+  });
+  console.log(
+    `${db.dialect}: ingested ${ingest.result.toLocaleString("en-GB")} street rows in ${ingest.seconds.toFixed(0)} s`,
+  );
+  await ensureMeasureCatalogue(db.kysely);
+  await db.kysely
+    .updateTable("measures")
+    .set({ published: 1 })
+    .where("id", "in", PUBLISHED_MEASURES)
+    .execute();
+}
+
+interface LoadSettings {
+  duration: number;
+  connections: number;
+  /** Where the app may keep uploads (none are made). */
+  uploads: string;
+}
+
+async function runLoad(url: string, dialect: string, settings: LoadSettings): Promise<LoadFigures> {
+  const { duration, connections } = settings;
+  const db = openDatabase(url, { poolSize: 1 });
+  const user = await createTestUser(db, { role: "opcc" });
+  await db.destroy();
+  const app = await startAppProcess({
+    DATABASE_URL: url,
+    SESSION_SECRET: randomBytes(24).toString("hex"),
+    LOAD_DEMO_DATA: "false",
+    UPLOAD_DIR: settings.uploads,
+  });
+  try {
+    const cookie = await signInOverHttp(app.baseUrl, user.email);
+    const signedIn = { cookie };
+    const series = (id: string) => `/api/measures/${encodeURIComponent(id)}/series?area=west-mercia`;
+    // Each client goes round this list: public pages, the signed-in dashboards, and API reads.
+    const requests: { path: string; headers?: Record<string, string> }[] = [
+      { path: "/" },
+      { path: "/meetings" },
+      { path: "/measures" },
+      { path: `/measures/${PUBLISHED_MEASURES[0]}` },
+      { path: "/", headers: signedIn },
+      { path: "/actions", headers: signedIn },
+      { path: "/measures", headers: signedIn },
+      { path: "/api/measures" },
+      { path: series(PUBLISHED_MEASURES[0]!) },
+      { path: series(PUBLISHED_MEASURES[2]!) },
+      { path: "/api/measures", headers: signedIn },
+      { path: series(PUBLISHED_MEASURES[1]!), headers: signedIn },
+    ];
+    // Each request once, unloaded: all must answer 200, and their times show where a slow mix comes from.
+    const single: string[] = [];
+    for (const request of requests) {
+      const started = performance.now();
+      const response = await fetch(`${app.baseUrl}${request.path}`, {
+        headers: request.headers ?? {},
+        redirect: "manual",
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200)
+        throw new Error(`${request.path} answered ${response.status} before the load`);
+      single.push(
+        `${request.path}${request.headers ? " (signed in)" : ""} ${Math.round(performance.now() - started)} ms`,
+      );
+    }
+    console.log(`${dialect}: one request each, before the load: ${single.join("; ")}`);
+    console.log(`${dialect}: ${connections} clients for ${duration} s against ${app.baseUrl} ...`);
+    const result = await autocannon({ url: app.baseUrl, connections, duration, requests, timeout: 10 });
+    const figures = {
+      dialect,
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      requests: result.requests.total,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+    };
+    console.log(`${dialect}: ${JSON.stringify(figures)}`);
+    return figures;
+  } finally {
+    // Whatever the server still holds from the load is of no interest now.
+    await app.stop("SIGKILL");
+  }
+}
+
+await main();
