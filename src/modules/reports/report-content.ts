@@ -112,23 +112,30 @@ interface Context {
   measures: Map<string, MeasureRow>;
   forceNames: Record<string, string>;
   asOf: string;
+  publishedMeasuresOnly: boolean;
 }
 
+/** `publishedMeasuresOnly` for a public reader: a measure not yet published stays out of the report too. */
 export async function buildReportContent(
   db: Kysely<Database>,
   quarter: Quarter,
-  asOf: string,
+  options: { asOf: string; publishedMeasuresOnly: boolean },
 ): Promise<ReportContent> {
+  const { asOf } = options;
   const areas = await areaDirectory();
   const home = areas.get("force", HOME_FORCE_ID);
   if (!home) throw new Error(`The reference data has no force ${HOME_FORCE_ID}.`);
   const measures = new Map(
-    (await listCatalogue(db, { publishedOnly: false })).map((measure) => [measure.id, measure]),
+    (await listCatalogue(db, { publishedOnly: options.publishedMeasuresOnly })).map((measure) => [
+      measure.id,
+      measure,
+    ]),
   );
   const forceNames = Object.fromEntries(
     areas.all.filter((area) => area.type === "force").map((area) => [area.code, area.name]),
   );
-  const context: Context = { db, quarter, areas, home, measures, forceNames, asOf };
+  const { publishedMeasuresOnly } = options;
+  const context: Context = { db, quarter, areas, home, measures, forceNames, asOf, publishedMeasuresOnly };
   const builders: Record<
     ReportSectionId,
     (context: Context) => Promise<Omit<ReportSectionContent, "id" | "number" | "title">>
@@ -298,7 +305,11 @@ async function measuresSection(context: Context, ids: readonly string[]) {
   for (const id of ids) {
     const measure = context.measures.get(id);
     if (!measure) {
-      notes.push(`The catalogue has no measure ${id}.`);
+      notes.push(
+        context.publishedMeasuresOnly
+          ? `Measure ${id} is not published.`
+          : `The catalogue has no measure ${id}.`,
+      );
       continue;
     }
     const figure = await measureFigure(context, measure);

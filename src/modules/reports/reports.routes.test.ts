@@ -4,6 +4,8 @@ import { createTestUser } from "../../../test/factories.js";
 import { testApp, TestClient } from "../../../test/helpers/http.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import { docxText } from "../../lib/document-text.js";
+import { ensureMeasureCatalogue, updateMeasureSettings } from "../measures/measures.service.js";
+import { systemActor } from "../audit/actor.js";
 
 // An empty database: the routes and the report's life (draft, commentary, publication), not its figures.
 const database = useTestDatabase();
@@ -142,5 +144,23 @@ describe("quarterly report routes", () => {
     const { client: reader } = await signedIn("panel");
     const list = await reader.get("/reports");
     expect(list.body).toContain(`<a class="govuk-link" href="${REPORT}">Q2 2025/26</a>`);
+  });
+
+  it("shows the public only the measures that are published, and a signed-in reader all of them", async () => {
+    const { kysely } = database.current().db;
+    await ensureMeasureCatalogue(kysely);
+    await updateMeasureSettings(kysely, systemActor, "complaints.allegations", {
+      published: "yes",
+      target: "",
+      localPriority: "",
+    });
+    const { client } = await signedIn("opcc");
+    await client.post(`${REPORT}/publish`, {}, REPORT);
+
+    const publicPage = (await new TestClient(app).get(REPORT)).body;
+    expect(publicPage).toContain("Measure complaints.recorded is not published.");
+    expect(publicPage).not.toContain("Measure complaints.allegations is not published.");
+    const { client: reader } = await signedIn("panel");
+    expect((await reader.get(REPORT)).body).not.toContain("is not published");
   });
 });

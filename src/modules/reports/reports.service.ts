@@ -71,7 +71,10 @@ export async function quarterlyReport(
   const narratives = new Map(
     (row ? await listNarratives(db, row.id) : []).map((narrative) => [narrative.section, narrative.text]),
   );
-  const content = await buildReportContent(db, quarter, options.asOf ?? todayInUk());
+  const content = await buildReportContent(db, quarter, {
+    asOf: options.asOf ?? todayInUk(),
+    publishedMeasuresOnly: options.publishedOnly,
+  });
   return {
     ...content,
     slug: quarterSlug(quarter),
