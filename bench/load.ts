@@ -12,28 +12,19 @@
  * each run. Prints figures; it asserts nothing.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { sql } from "kysely";
-import { openDatabase, type Db } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
-import type { Actor } from "../src/modules/audit/actor.js";
-import { ingestPath } from "../src/modules/crime/ingest.service.js";
+import { openDatabase } from "../src/db/database.js";
 import { loadReferenceData } from "../src/modules/crime/reference.js";
-import { ensureMeasureCatalogue } from "../src/modules/measures/measures.service.js";
 import { createTestUser } from "../test/factories.js";
 import { withSearchPath } from "../test/helpers/test-db.js";
 import { signInOverHttp, startAppProcess } from "../test/multiprocess/app-process.js";
+import { nationalSqliteFile, PUBLISHED_MEASURES, withNationalPostgres } from "./national-data.js";
 import { nationalInput } from "./national-input.js";
-import { benchOptions, machineLoad, timed } from "./support.js";
+import { benchOptions, machineLoad } from "./support.js";
 
 const TARGET_P99_MS = 500;
-const benchActor: Actor = { userId: null, label: "bench", ip: null };
-// Published so that the public pages and API have series to show.
-const PUBLISHED_MEASURES = ["crimes.all", "crimes.neighbourhood", "outcomes.all-crime.charge-summons"];
 
 interface LoadFigures {
   dialect: string;
@@ -71,33 +62,17 @@ async function main(): Promise<void> {
   const input = await nationalInput(options.source, options.cache, options.rows, [
     ...reference.forces.values(),
   ]);
-  await mkdir(options.cache, { recursive: true });
   const settings = { duration, connections, uploads: join(options.cache, "load-bench-uploads") };
-
-  const sqliteFile = join(options.cache, `load-bench-${input.rows}.sqlite`);
-  if (!existsSync(sqliteFile)) {
-    const partial = `${sqliteFile}.partial`;
-    await rm(partial, { force: true });
-    const db = openDatabase(`sqlite:${partial}`);
-    await prepare(db, input.folder);
-    await db.destroy();
-    await rename(partial, sqliteFile);
-  }
+  const sqliteFile = await nationalSqliteFile(options.cache, "load-bench", input);
   const results = [await runLoad(`sqlite:${sqliteFile}`, "sqlite", settings)];
 
   const postgresUrl = process.env.BENCH_DATABASE_URL;
   if (postgresUrl) {
-    const schema = `bench_load_${randomBytes(4).toString("hex")}`;
-    const db = openDatabase(postgresUrl, { searchPath: schema, poolSize: 2 });
-    try {
-      await sql`create schema ${sql.id(schema)}`.execute(db.kysely);
-      await prepare(db, input.folder);
-      await sql`analyze`.execute(db.kysely);
-      results.push(await runLoad(withSearchPath(postgresUrl, schema), "postgres", settings));
-    } finally {
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(db.kysely);
-      await db.destroy();
-    }
+    results.push(
+      await withNationalPostgres(postgresUrl, "bench_load", input, (_db, schema) =>
+        runLoad(withSearchPath(postgresUrl, schema), "postgres", settings),
+      ),
+    );
   }
 
   console.log(
@@ -112,29 +87,6 @@ async function main(): Promise<void> {
     );
   }
   if (!postgresUrl) console.log("  postgres: skipped (set BENCH_DATABASE_URL to run it)");
-}
-
-/** Migrates, ingests the national input and publishes a few measures. */
-async function prepare(db: Db, folder: string): Promise<void> {
-  await migrateToLatest(db);
-  const reference = await loadReferenceData();
-  const ingest = await timed(async () => {
-    let rows = 0;
-    for await (const result of ingestPath(db, folder, { reference, actor: benchActor })) {
-      if (result.status !== "loaded") throw new Error(`${result.file}: ${result.reason}`);
-      rows += result.rowsAccepted;
-    }
-    return rows;
-  });
-  console.log(
-    `${db.dialect}: ingested ${ingest.result.toLocaleString("en-GB")} street rows in ${ingest.seconds.toFixed(0)} s`,
-  );
-  await ensureMeasureCatalogue(db.kysely);
-  await db.kysely
-    .updateTable("measures")
-    .set({ published: 1 })
-    .where("id", "in", PUBLISHED_MEASURES)
-    .execute();
 }
 
 interface LoadSettings {
