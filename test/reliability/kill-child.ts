@@ -3,6 +3,8 @@
  *
  *   node --import tsx test/reliability/kill-child.ts <job> <database-url> <file>
  *
+ * (the kill tests run it bundled into plain JavaScript: see kill-harness.ts).
+ *
  * Prints "ready" once the database is open and the file read (the work itself comes next),
  * "working" when a job can tell that rows are in its open transaction, and "done" after commit.
  */
@@ -11,6 +13,12 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { openDatabase, type Db } from "../../src/db/database.js";
 import { systemActor } from "../../src/modules/audit/actor.js";
+import { ingestPoliceCsv } from "../../src/modules/crime/ingest.service.js";
+import { loadReferenceData } from "../../src/modules/crime/reference.js";
+import { importForceReturn } from "../../src/modules/measures/measures.service.js";
+import { importPublishedMeeting } from "../../src/modules/meetings/meetings-import.service.js";
+import { findMeetingTypeByKey } from "../../src/modules/meetings/meetings.repository.js";
+import { createMeetingFromTemplate } from "../../src/modules/meetings/meetings.service.js";
 import type { NewMeetingInput } from "../../src/modules/meetings/meetings.schema.js";
 
 export const killJobs = ["crime-ingest", "force-return", "notes-import", "meeting-save"] as const;
@@ -18,11 +26,8 @@ export type KillJob = (typeof killJobs)[number];
 
 const say = (word: string) => process.stdout.write(`${word}\n`);
 
-// Each job loads only its own modules: a child starts 20 times per job and database, so start-up counts.
 const jobs: Record<KillJob, (db: Db, file: string) => Promise<void>> = {
   "crime-ingest": async (db, file) => {
-    const { ingestPoliceCsv } = await import("../../src/modules/crime/ingest.service.js");
-    const { loadReferenceData } = await import("../../src/modules/crime/reference.js");
     const reference = await loadReferenceData();
     let working = false;
     say("ready");
@@ -41,21 +46,17 @@ const jobs: Record<KillJob, (db: Db, file: string) => Promise<void>> = {
     if (result.status !== "loaded") throw new Error(result.reason);
   },
   "force-return": async (db, file) => {
-    const { importForceReturn } = await import("../../src/modules/measures/measures.service.js");
     const text = await readFile(file, "utf8");
     say("ready");
     await importForceReturn(db.kysely, systemActor, { name: basename(file), text });
   },
   "notes-import": async (db, file) => {
-    const { importPublishedMeeting } = await import("../../src/modules/meetings/meetings-import.service.js");
     const text = await readFile(file, "utf8");
     say("ready");
     await importPublishedMeeting(db.kysely, systemActor, text);
   },
   /** The file holds the new meeting as JSON, its type given by key ("performance"). */
   "meeting-save": async (db, file) => {
-    const { findMeetingTypeByKey } = await import("../../src/modules/meetings/meetings.repository.js");
-    const { createMeetingFromTemplate } = await import("../../src/modules/meetings/meetings.service.js");
     const { typeKey, ...meeting } = JSON.parse(await readFile(file, "utf8")) as Omit<
       NewMeetingInput,
       "meetingTypeId"
