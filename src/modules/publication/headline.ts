@@ -82,4 +82,3 @@ export function changeSentence(series: MeasureSeries): string | null {
     `${formatValue(change.previousValue, unit)} in ${periodLabel(previous)}; ${change.statement}.`
   );
 }
-
