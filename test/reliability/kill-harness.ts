@@ -3,11 +3,11 @@
  * prints a word, or a delay after it says "ready". Shared by every kill test.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { sql } from "kysely";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import type { Db } from "../../src/db/database.js";
 import { rootDir } from "../../src/lib/paths.js";
 import type { KillJob } from "./kill-child.js";
@@ -25,14 +25,19 @@ export interface ChildRun {
 let bundled: Promise<string> | undefined;
 
 /**
- * kill-child.ts and the app code it runs, compiled once per test file by esbuild (the compiler tsx uses) into
+ * kill-child.ts and the app code it runs, compiled once per test process by esbuild (the compiler tsx uses) into
  * one plain script: a child then starts in about 0.5 s instead of 2 s under tsx's loader, which counts when
- * each job starts 20 times per database. The file sits under the repository so its packages resolve.
+ * each job starts 20 times per database. The file sits under the repository so its packages resolve; one per
+ * test process (files of a process share it), and those of processes that have ended are removed.
  */
 function killChildScript(): Promise<string> {
   bundled ??= (async () => {
     const folder = join(rootDir, "node_modules", ".cache", "scrutineer");
     mkdirSync(folder, { recursive: true });
+    for (const name of readdirSync(folder)) {
+      const pid = /^kill-child-(\d+)\.mjs$/.exec(name)?.[1];
+      if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(folder, name), { force: true });
+    }
     const script = join(folder, `kill-child-${process.pid}.mjs`);
     await build({
       entryPoints: [join(rootDir, "test", "reliability", "kill-child.ts")],
@@ -49,10 +54,14 @@ function killChildScript(): Promise<string> {
   return bundled;
 }
 
-// Registered while the importing test file is collected, so each file removes its own script.
-afterAll(async () => {
-  if (bundled) rmSync(await bundled, { force: true });
-});
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function runKillChild(
   job: KillJob,
