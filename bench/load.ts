@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     ...reference.forces.values(),
   ]);
   const settings = { duration, connections, uploads: join(options.cache, "load-bench-uploads") };
-  const sqliteFile = await nationalSqliteFile(options.cache, "load-bench", input);
+  const sqliteFile = await nationalSqliteFile(options.cache, input);
   const results = [await runLoad(`sqlite:${sqliteFile}`, "sqlite", settings)];
 
   const postgresUrl = process.env.BENCH_DATABASE_URL;

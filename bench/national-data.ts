@@ -24,11 +24,11 @@ export const PUBLISHED_MEASURES = ["crimes.all", "crimes.neighbourhood", "outcom
 
 /**
  * An SQLite file holding the input, built once per input size and schema version under `cache` (a schema
- * change builds a fresh file). `name` keeps each benchmark's file its own.
+ * change builds a fresh file), and shared by the benchmarks.
  */
-export async function nationalSqliteFile(cache: string, name: string, input: NationalInput): Promise<string> {
+export async function nationalSqliteFile(cache: string, input: NationalInput): Promise<string> {
   await mkdir(cache, { recursive: true });
-  const file = join(cache, `${name}-${input.rows}-${Object.keys(migrations).at(-1)}.sqlite`);
+  const file = join(cache, `national-${input.rows}-${Object.keys(migrations).at(-1)}.sqlite`);
   if (!existsSync(file)) {
     const partial = `${file}.partial`;
     await rm(partial, { force: true });

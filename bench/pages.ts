@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   ]);
   console.log(`Starting with ${machineLoad()}`);
 
-  const sqlite = openDatabase(`sqlite:${await nationalSqliteFile(options.cache, "pages-bench", input)}`);
+  const sqlite = openDatabase(`sqlite:${await nationalSqliteFile(options.cache, input)}`);
   const results = [{ dialect: "sqlite", figures: await timePages(sqlite) }];
   await sqlite.destroy();
 
