@@ -294,8 +294,24 @@ export async function measureSeries(
   const areas = await areaDirectory();
   const area = areas.find(query.area);
   if (!area) throw new NotFoundError(`No area ${query.area}`);
-  const annotations = await listAnnotations(db, measure.id);
-  const group = area.type === "force" ? await msgPeerIds(db, area.code) : null;
+  const policeQuery =
+    measure.query_json === null ? null : policeUkQuerySchema.parse(JSON.parse(measure.query_json));
+  // Independent reads at once: on PostgreSQL each is a round trip.
+  const [annotations, group, points] = await Promise.all([
+    listAnnotations(db, measure.id),
+    area.type === "force" ? msgPeerIds(db, area.code) : null,
+    policeQuery === null
+      ? listValues(db, measure.id, {
+          areaType: area.type,
+          areaCode: area.code,
+          from: query.from,
+          to: query.to,
+        }).then((rows) => rows.map(pointOf))
+      : policeUkSeries(db, policeQuery, area, areas, {
+          from: query.from?.slice(0, 7),
+          to: query.to?.slice(0, 7),
+        }),
+  ]);
   const inGroup = (peer: { forceId: string }) => group?.forceIds.has(peer.forceId) ?? false;
   // A force is compared only with its Most Similar Group, never with whichever forces have data.
   const compared = (series: MeasureSeries) => ({
@@ -314,17 +330,9 @@ export async function measureSeries(
     const force = areas.get("force", forceId);
     return force ? (areas.population(force, year)?.population ?? null) : null;
   };
+  const latest = points[points.length - 1];
 
-  if (measure.query_json === null) {
-    const points = (
-      await listValues(db, measure.id, {
-        areaType: area.type,
-        areaCode: area.code,
-        from: query.from,
-        to: query.to,
-      })
-    ).map(pointOf);
-    const latest = points[points.length - 1];
+  if (policeQuery === null) {
     const peers: PeerFigure[] =
       area.type === "force" && latest
         ? (await listForceValuesForPeriod(db, measure.id, latest.periodStart))
@@ -338,12 +346,6 @@ export async function measureSeries(
     return { ...compared(buildSeries({ measure, area, points, annotations, peers })), unavailable: null };
   }
 
-  const policeQuery = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
-  const points = await policeUkSeries(db, policeQuery, area, areas, {
-    from: query.from?.slice(0, 7),
-    to: query.to?.slice(0, 7),
-  });
-  const latest = points[points.length - 1];
   const peers: PeerFigure[] =
     area.type === "force" && latest
       ? (await policeUkForceFigures(db, policeQuery, latest.period))

@@ -42,7 +42,15 @@ async function monthlyFigures(
   if (scope.forceId) loaded = loaded.where("force_id", "=", scope.forceId);
   if (range.from) loaded = loaded.where("month", ">=", range.from);
   if (range.to) loaded = loaded.where("month", "<=", range.to);
-  const months = await loaded.execute();
+  const isCrimes = query.kind === "crimes" || query.kind === "outcome-share";
+  // Independent reads at once: on PostgreSQL each is a round trip, and a series makes two sets of them.
+  const [months, types, inGroupIds] = await Promise.all([
+    loaded.execute(),
+    isCrimes
+      ? db.selectFrom("crime_types").select("id").where("label", "in", query.crimeTypes).execute()
+      : [],
+    query.kind === "outcome-share" ? outcomeIdsIn(db, query.outcomeGroup) : null,
+  ]);
   if (months.length === 0) return [];
   const figures = new Map<string, MonthFigure>(
     months.map(({ force_id, month }) => [
@@ -57,15 +65,10 @@ async function monthlyFigures(
     if (figure.denominator !== null) figure.denominator += denominator;
   };
 
-  if (query.kind === "crimes" || query.kind === "outcome-share") {
-    const types = await db
-      .selectFrom("crime_types")
-      .select("id")
-      .where("label", "in", query.crimeTypes)
-      .execute();
+  if (isCrimes) {
     if (types.length === 0) return [...figures.values()];
     // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
-    const inGroup = query.kind === "outcome-share" ? [...(await outcomeIdsIn(db, query.outcomeGroup))] : null;
+    const inGroup = inGroupIds === null ? null : [...inGroupIds];
     let counts = db
       .selectFrom(
         countsRollup({ localAuthority: scope.localAuthorities !== null, outcome: inGroup !== null }),
