@@ -99,6 +99,40 @@ describe("killing a force-return import", () => {
   });
 });
 
+/**
+ * Runs the job once unkilled to learn the rows one whole unit adds to `tables` (checked by `expectUnit`) and how
+ * long the work takes, then kills it KILLS times across that span: each time the database is intact and the
+ * tables changed by nothing or by exactly one whole unit. Returns how often each happened.
+ */
+async function killedUnits(
+  job: "notes-import" | "meeting-save",
+  url: string,
+  file: string,
+  tables: string[],
+  seed: number,
+  expectUnit: (unit: number[]) => void,
+): Promise<{ none: number; whole: number }> {
+  const { db } = database.current();
+  const calibrationBefore = await countTables(db, tables);
+  const calibration = await runKillChild(job, url, file, "never");
+  expect(calibration.code).toBe(0);
+  const wholeUnit = (await countTables(db, tables)).map((n, i) => n - (calibrationBefore[i] ?? 0));
+  expectUnit(wholeUnit);
+
+  const spanMs = Math.max(50, (calibration.workMs ?? 0) * 1.5);
+  const outcomes = { none: 0, whole: 0 };
+  for (const delay of killDelays(KILLS, spanMs, seed)) {
+    const before = await countTables(db, tables);
+    const result = await runKillChild(job, url, file, { afterReadyMs: delay });
+    await expectIntact(db);
+    const change = (await countTables(db, tables)).map((n, i) => n - (before[i] ?? 0));
+    if (result.output.includes("done")) expect(change).toEqual(wholeUnit);
+    else expect([tables.map(() => 0), wholeUnit]).toContainEqual(change);
+    outcomes[change[0] === 0 ? "none" : "whole"]++;
+  }
+  return outcomes;
+}
+
 describe("killing a notes import", () => {
   it("leaves no meeting or the whole meeting", { timeout: 400_000 }, async () => {
     const { db, url } = database.current();
@@ -112,31 +146,17 @@ describe("killing a notes import", () => {
     await importPublishedMeeting(db.kysely, systemActor, await readFile(file, "utf8"));
     const tables = ["meetings", "meeting_items", "meeting_attendees", "people", "audit_log"];
 
-    const calibrationBefore = await countTables(db, tables);
-    const calibration = await runKillChild("notes-import", url, file, "never");
-    expect(calibration.code).toBe(0);
-    const wholeMeeting = (await countTables(db, tables)).map((n, i) => n - (calibrationBefore[i] ?? 0));
-    expect(wholeMeeting).toEqual([1, expect.any(Number), 6, 0, 1]);
-    expect(wholeMeeting[1]).toBeGreaterThan(3);
-
-    const spanMs = Math.max(50, (calibration.workMs ?? 0) * 1.5);
-    const outcomes = { none: 0, whole: 0 };
-    for (const delay of killDelays(KILLS, spanMs, 9)) {
-      const before = await countTables(db, tables);
-      const result = await runKillChild("notes-import", url, file, { afterReadyMs: delay });
-      await expectIntact(db);
-      const change = (await countTables(db, tables)).map((n, i) => n - (before[i] ?? 0));
-      if (result.output.includes("done")) expect(change).toEqual(wholeMeeting);
-      else expect([tables.map(() => 0), wholeMeeting]).toContainEqual(change);
-      outcomes[change[0] === 0 ? "none" : "whole"]++;
-    }
+    const outcomes = await killedUnits("notes-import", url, file, tables, 9, (unit) => {
+      expect(unit).toEqual([1, expect.any(Number), 6, 0, 1]);
+      expect(unit[1]).toBeGreaterThan(3);
+    });
     expect(outcomes.none).toBeGreaterThan(0);
   });
 });
 
 describe("killing a meeting save", () => {
   it("leaves no meeting or the meeting with its whole agenda", { timeout: 400_000 }, async () => {
-    const { db, url } = database.current();
+    const { url } = database.current();
     const file = join(folder, "meeting.json");
     await writeFile(
       file,
@@ -150,25 +170,16 @@ describe("killing a meeting save", () => {
         venue: "Hindlip Park",
       }),
     );
-    const tables = ["meetings", "meeting_items", "audit_log"];
-    const calibrationBefore = await countTables(db, tables);
-    const calibration = await runKillChild("meeting-save", url, file, "never");
-    expect(calibration.code).toBe(0);
-    const wholeMeeting = (await countTables(db, tables)).map((n, i) => n - (calibrationBefore[i] ?? 0));
-    // The performance template's seven standing items, and one audit row for the lot.
-    expect(wholeMeeting).toEqual([1, 7, 1]);
-
-    const spanMs = Math.max(50, (calibration.workMs ?? 0) * 1.5);
-    const outcomes = { none: 0, whole: 0 };
-    for (const delay of killDelays(KILLS, spanMs, 10)) {
-      const before = await countTables(db, tables);
-      const result = await runKillChild("meeting-save", url, file, { afterReadyMs: delay });
-      await expectIntact(db);
-      const change = (await countTables(db, tables)).map((n, i) => n - (before[i] ?? 0));
-      if (result.output.includes("done")) expect(change).toEqual(wholeMeeting);
-      else expect([tables.map(() => 0), wholeMeeting]).toContainEqual(change);
-      outcomes[change[0] === 0 ? "none" : "whole"]++;
-    }
+    const outcomes = await killedUnits(
+      "meeting-save",
+      url,
+      file,
+      ["meetings", "meeting_items", "audit_log"],
+      10,
+      (unit) =>
+        // The performance template's seven standing items, and one audit row for the lot.
+        expect(unit).toEqual([1, 7, 1]),
+    );
     expect(outcomes.none).toBeGreaterThan(0);
   });
 });
