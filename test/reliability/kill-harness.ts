@@ -7,8 +7,9 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { sql } from "kysely";
+import pg from "pg";
 import { expect } from "vitest";
-import type { Db } from "../../src/db/database.js";
+import { dialectOf, type Db } from "../../src/db/database.js";
 import { rootDir } from "../../src/lib/paths.js";
 import type { KillJob } from "./kill-child.js";
 
@@ -70,9 +71,12 @@ export async function runKillChild(
   kill: KillMoment,
 ): Promise<ChildRun> {
   const script = await killChildScript();
-  return new Promise((resolve, reject) => {
+  const postgres = dialectOf(url) === "postgres";
+  const name = `scrutineer-kill-${process.pid}-${++childrenStarted}`;
+  const childUrl = postgres ? withApplicationName(url, name) : url;
+  const run = await new Promise<ChildRun>((resolve, reject) => {
     // A plain node process running the work itself, so the kill reaches it (no wrapper in between).
-    const child = spawn(process.execPath, [script, job, url, file], {
+    const child = spawn(process.execPath, [script, job, childUrl, file], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let output = "";
@@ -99,6 +103,39 @@ export async function runKillChild(
       }),
     );
   });
+  if (postgres) await untilBackendsEnd(url, name);
+  return run;
+}
+
+let childrenStarted = 0;
+
+function withApplicationName(url: string, name: string): string {
+  const named = new URL(url);
+  named.searchParams.set("application_name", name);
+  return named.toString();
+}
+
+/**
+ * A killed child's PostgreSQL backend lives on until it has dealt with what the child sent last: a COMMIT
+ * already on the wire still lands after the child is gone. Wait for its backends to end, so the state read
+ * next is final.
+ */
+async function untilBackendsEnd(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let waited = 0; ; waited += 20) {
+      const { rows } = await client.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where application_name = $1",
+        [name],
+      );
+      if (Number(rows[0]?.n) === 0) return;
+      if (waited > 10_000) throw new Error(`the backends of ${name} are still running after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /** Kill moments spread over `spanMs` after "ready", from a fixed seed so a failure can be replayed. */
