@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as echarts from "echarts";
 
 export type ChartOption = echarts.EChartsCoreOption;
@@ -41,14 +42,18 @@ export function renderSvgChart(option: ChartOption, size: ChartSize, description
 const drawings = new Map<string, string>();
 const DRAWINGS_KEPT = 500;
 
-/** Null when the option holds a function (a formatter closure), which a text key cannot tell apart. */
+/**
+ * A digest of everything that shapes the drawing (an option's text runs to tens of kilobytes; the digest keeps
+ * the memory to the drawings themselves). Null when the option holds a function (a formatter closure), which
+ * text cannot tell apart.
+ */
 function drawingKey(option: ChartOption, size: ChartSize, description: string): string | null {
   let hasFunction = false;
-  const key = JSON.stringify([option, size, description], (_name, value: unknown) => {
+  const text = JSON.stringify([option, size, description], (_name, value: unknown) => {
     if (typeof value === "function") hasFunction = true;
     return value;
   });
-  return hasFunction ? null : key;
+  return hasFunction ? null : createHash("sha256").update(text).digest("base64");
 }
 
 function drawSvgChart(option: ChartOption, size: ChartSize, description: string): string {
