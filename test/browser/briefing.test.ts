@@ -1,21 +1,11 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { loadMeasuresDemo } from "../../src/modules/measures/measures.demo.js";
 import { loadMeetingsDemo } from "../../src/modules/meetings/meetings.demo.js";
-import { createTestUser, testPassword } from "../factories.js";
-import { expectNoAxeViolations, useBrowser } from "./browser.js";
+import { createTestUser } from "../factories.js";
+import { expectNoAxeViolations, signIn, useBrowser } from "./browser.js";
 
 const harness = useBrowser();
-
-async function signIn(browser: Browser, baseUrl: string, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(testPassword);
-  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
-  return page;
-}
 
 describe("the briefing pack in a browser", () => {
   it("generates the pack for the demo meeting, accepts a suggestion and finds it in the notes", async () => {

@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db.js";
 import { testApp } from "../helpers/http.js";
+import { testPassword } from "../factories.js";
+import { londonLocal } from "../../src/modules/meetings/deadlines.js";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -63,4 +65,22 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
   );
   expect(violations, `axe-core violations on ${page.url()}`).toEqual([]);
+}
+
+/** A new browser context signed in as the user (the factories' password); a missing step fails within 20 s. */
+export async function signIn(browser: Browser, baseUrl: string, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(testPassword);
+  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
+  return page;
+}
+
+/** The date `days` from today in London, as YYYY-MM-DD. */
+export function dayFromToday(days: number): string {
+  const date = new Date(`${londonLocal(new Date()).slice(0, 10)}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
 }

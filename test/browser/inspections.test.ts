@@ -1,25 +1,14 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { systemActor } from "../../src/modules/audit/actor.js";
 import { addDays, todayInUk } from "../../src/modules/inspections/deadline.js";
 import { setGrade } from "../../src/modules/inspections/inspections.service.js";
 import { makeInspection } from "../../src/modules/inspections/test-support.js";
-import { createTestUser, testPassword } from "../factories.js";
-import { expectNoAxeViolations, useBrowser } from "./browser.js";
+import { createTestUser } from "../factories.js";
+import { expectNoAxeViolations, signIn, useBrowser } from "./browser.js";
 
 const harness = useBrowser();
-
-async function signIn(browser: Browser, baseUrl: string, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  // A step that cannot happen fails in seconds with its locator named, not at the test's timeout.
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(testPassword);
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole("button", { name: "Sign in" }).click()]);
-  return page;
-}
 
 /** Submits a form with the named button and waits for the page that follows; every page is checked by axe. */
 async function submit(page: Page, button: string): Promise<void> {

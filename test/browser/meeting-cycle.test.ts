@@ -1,31 +1,15 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { createTestAction } from "../factories/actions.js";
-import { londonLocal } from "../../src/modules/meetings/deadlines.js";
 import { samplePdf } from "../../src/modules/meetings/test-papers.js";
-import { createTestUser, testPassword } from "../factories.js";
-import { expectNoAxeViolations, useBrowser } from "./browser.js";
+import { createTestUser } from "../factories.js";
+import { dayFromToday, expectNoAxeViolations, signIn, useBrowser } from "./browser.js";
 
 // The accountability cycle as the OPCC and the force live it, from planning to the public page; every page
 // on the way is checked with axe-core. All names and text are invented for the test.
 
 const harness = useBrowser();
-
-function dayFromToday(days: number): string {
-  const date = new Date(`${londonLocal(new Date()).slice(0, 10)}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-async function signIn(browser: Browser, baseUrl: string, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(testPassword);
-  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
-  return page;
-}
 
 /** Presses a form's button; the page it leads to is checked with axe-core unless it was checked just before. */
 async function submit(page: Page, button: string, check: "check" | "seen" = "check"): Promise<void> {

@@ -1,28 +1,12 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { londonLocal } from "../../src/modules/meetings/deadlines.js";
 import { loadMeetingsDemo } from "../../src/modules/meetings/meetings.demo.js";
 import { samplePdf } from "../../src/modules/meetings/test-papers.js";
-import { createTestUser, testPassword } from "../factories.js";
-import { expectNoAxeViolations, useBrowser } from "./browser.js";
+import { createTestUser } from "../factories.js";
+import { dayFromToday, expectNoAxeViolations, signIn, useBrowser } from "./browser.js";
 
 const harness = useBrowser();
-
-function dayFromToday(days: number): string {
-  const date = new Date(`${londonLocal(new Date()).slice(0, 10)}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-async function signIn(browser: Browser, baseUrl: string, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(testPassword);
-  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
-  return page;
-}
 
 async function submit(page: Page, button: string): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: button }).click()]);

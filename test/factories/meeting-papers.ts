@@ -1,7 +1,8 @@
 import type { Db } from "../../src/db/database.js";
 import { systemActor } from "../../src/modules/audit/actor.js";
 import { paperRequestSchema } from "../../src/modules/meetings/meetings.schema.js";
-import { requestPaper } from "../../src/modules/meetings/meetings.service.js";
+import { findMeetingTypeByKey, listItems } from "../../src/modules/meetings/meetings.repository.js";
+import { createMeetingFromTemplate, requestPaper } from "../../src/modules/meetings/meetings.service.js";
 
 /** A paper request through the service, from form-shaped input, so it obeys the app's rules (deadline before the meeting). */
 export async function createTestPaperRequest(
@@ -18,4 +19,19 @@ export async function createTestPaperRequest(
     ...form,
   });
   return requestPaper(db.kysely, systemActor, meetingId, itemId, input);
+}
+
+/** A quarterly performance meeting created through the service from its template, with its standing items. */
+export async function createTemplateMeeting(db: Db, date: string, periodLabel = "Quarter 3 – 2024/25") {
+  const type = await findMeetingTypeByKey(db.kysely, "performance");
+  const meeting = await createMeetingFromTemplate(db.kysely, systemActor, {
+    meetingTypeId: type!.id,
+    periodLabel,
+    theme: null,
+    date,
+    startTime: "10:00",
+    endTime: "12:00",
+    venue: null,
+  });
+  return { meeting, items: await listItems(db.kysely, meeting.id) };
 }

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestUser } from "../../../test/factories.js";
 import { testApp, TestClient } from "../../../test/helpers/http.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
+import { createTemplateMeeting } from "../../../test/factories/meeting-papers.js";
 import { systemActor } from "../audit/actor.js";
-import { findMeetingItem, findMeetingTypeByKey, listItems } from "./meetings.repository.js";
-import { createMeetingFromTemplate, updateItem } from "./meetings.service.js";
+import { findMeetingItem } from "./meetings.repository.js";
+import { updateItem } from "./meetings.service.js";
 import { StaleEditError, staleMessages } from "./stale-edit.js";
 
 const database = useTestDatabase();
@@ -17,20 +18,8 @@ afterAll(async () => {
   await app.close();
 });
 
-async function meetingWithItems(date: string) {
-  const { kysely } = database.current().db;
-  const type = await findMeetingTypeByKey(kysely, "performance");
-  const meeting = await createMeetingFromTemplate(kysely, systemActor, {
-    meetingTypeId: type!.id,
-    periodLabel: "Quarter 3 – 2024/25",
-    theme: null,
-    date,
-    startTime: "10:00",
-    endTime: "12:00",
-    venue: null,
-  });
-  return { meeting, items: await listItems(kysely, meeting.id) };
-}
+const meetingWithItems = (date: string) =>
+  createTemplateMeeting(database.current().db, date, "Quarter 3 – 2024/25");
 
 async function signedIn(role: "opcc" | "admin") {
   const user = await createTestUser(database.current().db, { role });

@@ -4,9 +4,10 @@ import { createTestUser } from "../../../test/factories.js";
 import { createTestAction } from "../../../test/factories/actions.js";
 import { testApp, TestClient } from "../../../test/helpers/http.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
+import { createTemplateMeeting } from "../../../test/factories/meeting-papers.js";
 import { systemActor } from "../audit/actor.js";
-import { findDecision, findLineOfEnquiry, findMeetingTypeByKey, listItems } from "./meetings.repository.js";
-import { addAttendee, addDecision, addLineOfEnquiry, createMeetingFromTemplate } from "./meetings.service.js";
+import { findDecision, findLineOfEnquiry } from "./meetings.repository.js";
+import { addAttendee, addDecision, addLineOfEnquiry } from "./meetings.service.js";
 import { staleMessages } from "./stale-edit.js";
 
 const database = useTestDatabase();
@@ -25,20 +26,8 @@ afterAll(async () => {
   await app.close();
 });
 
-async function meetingWithItems(date: string) {
-  const { kysely } = database.current().db;
-  const type = await findMeetingTypeByKey(kysely, "performance");
-  const meeting = await createMeetingFromTemplate(kysely, systemActor, {
-    meetingTypeId: type!.id,
-    periodLabel: "Quarter 4 – 2024/25",
-    theme: null,
-    date,
-    startTime: "10:00",
-    endTime: "12:00",
-    venue: null,
-  });
-  return { meeting, items: await listItems(kysely, meeting.id) };
-}
+const meetingWithItems = (date: string) =>
+  createTemplateMeeting(database.current().db, date, "Quarter 4 – 2024/25");
 
 async function auditActions(entityType: string) {
   const rows = await database
