@@ -4,9 +4,18 @@ import { describePeriod, formatPeriod, periodDates } from "../stats/periods.js";
 
 const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+// One formatter per precision: toLocaleString builds a new one on every call, which pages showing
+// hundreds of figures felt.
+const numberFormats = new Map<number, Intl.NumberFormat>();
+
 /** "1,142", "61.5", "0.25": at most `maximumFractionDigits` decimals, thousands separated. */
 export function formatNumber(value: number, maximumFractionDigits = 1): string {
-  return value.toLocaleString("en-GB", { maximumFractionDigits });
+  let format = numberFormats.get(maximumFractionDigits);
+  if (!format) {
+    format = new Intl.NumberFormat("en-GB", { maximumFractionDigits });
+    numberFormats.set(maximumFractionDigits, format);
+  }
+  return format.format(value);
 }
 
 /** A fraction as a percentage: 0.4521 → "45.2%". */

@@ -1,3 +1,5 @@
+import { londonLocal } from "../meetings/deadlines.js";
+
 /** Section 55 of the Police Act 1996: the PCC publishes comments on an HMICFRS report within 56 days. */
 export const responseDays = 56;
 
@@ -38,5 +40,5 @@ export function responseDeadline(
 
 /** Today's date in the UK, which is what "56 days" and "overdue" mean to the office. */
 export function todayInUk(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(now);
+  return londonLocal(now).slice(0, 10);
 }

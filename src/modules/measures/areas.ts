@@ -63,6 +63,20 @@ export function buildAreaDirectory(reference: ReferenceData): AreaDirectory {
     reference.populations.map((row) => [`${row.lad23Code}:${row.year}`, row.population]),
   );
   const latestYear = Math.max(...reference.populations.map((row) => row.year));
+  const populationOf = (area: Area, year: number) => {
+    const ladCodes = ladCodesOf.get(`${area.type}:${area.code}`) ?? [];
+    const usedYear = Math.min(year, latestYear);
+    if (ladCodes.length === 0) return null;
+    let population = 0;
+    for (const code of ladCodes) {
+      const count = populationByLadYear.get(`${code}:${usedYear}`);
+      if (count === undefined) return null;
+      population += count;
+    }
+    return { population, year: usedYear };
+  };
+  // Rates ask for the same few area-years for every month of every series.
+  const populations = new Map<string, { population: number; year: number } | null>();
   const byCode = new Map(areas.map((area) => [area.code.toLowerCase(), area]));
   const byTypeAndCode = new Map(areas.map((area) => [`${area.type}:${area.code}`, area]));
   return {
@@ -72,16 +86,9 @@ export function buildAreaDirectory(reference: ReferenceData): AreaDirectory {
     forceIdOf: (area) => forceOf.get(`${area.type}:${area.code}`) ?? null,
     localAuthorityCodes: (area) => ladCodesOf.get(`${area.type}:${area.code}`) ?? [],
     population(area, year) {
-      const ladCodes = ladCodesOf.get(`${area.type}:${area.code}`) ?? [];
-      const usedYear = Math.min(year, latestYear);
-      if (ladCodes.length === 0) return null;
-      let population = 0;
-      for (const code of ladCodes) {
-        const count = populationByLadYear.get(`${code}:${usedYear}`);
-        if (count === undefined) return null;
-        population += count;
-      }
-      return { population, year: usedYear };
+      const key = `${area.type}:${area.code}:${year}`;
+      if (!populations.has(key)) populations.set(key, populationOf(area, year));
+      return populations.get(key) ?? null;
     },
   };
 }

@@ -1,26 +1,24 @@
 /** Figures as the pages show them. */
+import { formatNumber } from "../../charts/format.js";
 import type { PointType } from "../../stats/spc.js";
 import { nationalPriorities, type MeasureUnit } from "./measures.schema.js";
 import type { MeasureSeries } from "./series.js";
-
-const whole = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
 
 export function formatValue(value: number | null, unit: MeasureUnit): string {
   if (value === null) return "";
   switch (unit) {
     case "count":
-      return whole.format(value);
+      return formatNumber(value, 0);
     case "%":
-      return `${oneDecimal.format(value)}%`;
+      return `${formatNumber(value)}%`;
     case "rate per 1,000":
-      return `${oneDecimal.format(value)} per 1,000`;
+      return `${formatNumber(value)} per 1,000`;
     case "£":
-      return `£${whole.format(value)}`;
+      return `£${formatNumber(value, 0)}`;
     case "seconds":
     case "minutes":
     case "days":
-      return `${oneDecimal.format(value)} ${unit}`;
+      return `${formatNumber(value)} ${unit}`;
   }
 }
 
@@ -48,8 +46,8 @@ export function seriesView(series: MeasureSeries) {
     rows: [...series.points].reverse().map((point) => ({
       period: point.period,
       value: formatValue(point.value, unit),
-      numerator: point.numerator === null ? "" : whole.format(point.numerator),
-      denominator: point.denominator === null ? "" : whole.format(point.denominator),
+      numerator: point.numerator === null ? "" : formatNumber(point.numerator, 0),
+      denominator: point.denominator === null ? "" : formatNumber(point.denominator, 0),
       mean: point.spc ? formatValue(point.spc.mean, unit) : "",
       limits:
         point.spc && point.spc.lpl !== null && point.spc.upl !== null

@@ -15,8 +15,8 @@ const londonParts = new Intl.DateTimeFormat("en-GB", {
 
 /** The London wall-clock time of an instant, as "YYYY-MM-DDTHH:MM". */
 export function londonLocal(instant: Date): string {
-  const part = (type: string) => londonParts.formatToParts(instant).find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}`;
+  const parts = Object.fromEntries(londonParts.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 export type PaperTimeliness = "on-time" | "late" | "missing" | "awaited";
