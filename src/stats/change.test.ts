@@ -32,7 +32,31 @@ describe("binomialTwoSidedPValue (method of small p-values, as R's binom.test)",
     // ...but 50,100 v 50,000 is not.
     expect(binomialTwoSidedPValue(50_100, 100_100, 0.5)).toBeGreaterThan(0.7);
   });
+
+  it("equals the definition, the sum over every outcome no more likely than the observed one", () => {
+    const byDefinition = (x: number, n: number, p: number) => {
+      const pmf = (k: number) => Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+      let sum = 0;
+      for (let k = 0; k <= n; k += 1) if (pmf(k) <= pmf(x) * (1 + 1e-7)) sum += pmf(k);
+      return Math.min(1, sum);
+    };
+    for (const n of [1, 2, 7, 30, 61]) {
+      for (const p of [0.03, 0.25, 0.5, 0.61, 0.9]) {
+        for (let x = 0; x <= n; x += 1) {
+          if (x === n * p) continue;
+          const expected = byDefinition(x, n, p);
+          expect(Math.abs(binomialTwoSidedPValue(x, n, p) - expected)).toBeLessThan(1e-12 + expected * 1e-9);
+        }
+      }
+    }
+  });
 });
+
+function logChoose(n: number, k: number): number {
+  let sum = 0;
+  for (let i = 1; i <= k; i += 1) sum += Math.log((n - k + i) / i);
+  return sum;
+}
 
 describe("compareCounts", () => {
   // R documentation, ?poisson.test example (eba1977, Fredericia against the other three cities):

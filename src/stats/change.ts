@@ -3,6 +3,8 @@
  * counts by the exact conditional test for two Poisson counts, proportions by Newcombe's hybrid
  * score interval for a difference.
  */
+import binomialCdf from "@stdlib/stats-base-dists-binomial-cdf";
+import binomialPmf from "@stdlib/stats-base-dists-binomial-pmf";
 import { wilsonInterval, DEFAULT_CONFIDENCE_LEVEL } from "./intervals.js";
 
 export type ChangeDirection = "rise" | "fall" | "no change";
@@ -115,29 +117,31 @@ export function binomialTwoSidedPValue(successes: number, trials: number, probab
   if (successes > trials) throw new RangeError(`successes (${successes}) exceed trials (${trials}).`);
   if (!(probability >= 0 && probability <= 1))
     throw new RangeError(`probability must be in [0, 1]; got ${probability}.`);
+  const mean = trials * probability;
   // R returns exactly 1 when the observed count equals its expectation.
-  if (successes === trials * probability) return 1;
-  const logPmf = binomialLogPmfs(trials, probability);
-  const threshold = (logPmf[successes] as number) + Math.log1p(1e-7);
-  let pValue = 0;
-  for (const logP of logPmf) if (logP <= threshold) pValue += Math.exp(logP);
+  if (successes === mean) return 1;
+  const pmf = (k: number) => binomialPmf(k, trials, probability);
+  const observed = pmf(successes) * (1 + 1e-7);
+  // The distribution rises to its mode and falls after it, so the outcomes on the far side of the mean
+  // that are no more likely than the observed one form a tail, found by bisection rather than by
+  // visiting all trials + 1 outcomes (millions for a year of a large force's crime).
+  const firstNoMoreLikely = (from: number, to: number, step: 1 | -1): number => {
+    let [likely, unlikely] = [from - step, to + step];
+    while (Math.abs(unlikely - likely) > 1) {
+      const middle = Math.floor((likely + unlikely) / 2);
+      if (pmf(middle) <= observed) unlikely = middle;
+      else likely = middle;
+    }
+    return unlikely;
+  };
+  const atMost = (k: number) => (k < 0 ? 0 : binomialCdf(k, trials, probability));
+  // P(X ≥ k) as the lower tail of the failures, which keeps its precision when it is tiny.
+  const atLeast = (k: number) => (k > trials ? 0 : binomialCdf(trials - k, trials, 1 - probability));
+  const pValue =
+    successes < mean
+      ? atMost(successes) + atLeast(firstNoMoreLikely(Math.ceil(mean), trials, 1))
+      : atMost(firstNoMoreLikely(Math.floor(mean), 0, -1)) + atLeast(successes);
   return Math.min(1, pValue);
-}
-
-/** log P(X = k) for k = 0..n, X ~ Binomial(n, p), built by the ratio of successive terms. */
-function binomialLogPmfs(n: number, p: number): Float64Array {
-  const logPmf = new Float64Array(n + 1);
-  if (p === 0 || p === 1) {
-    logPmf.fill(-Infinity);
-    logPmf[p === 0 ? 0 : n] = 0;
-    return logPmf;
-  }
-  const logOdds = Math.log(p) - Math.log1p(-p);
-  logPmf[0] = n * Math.log1p(-p);
-  for (let k = 1; k <= n; k += 1) {
-    logPmf[k] = (logPmf[k - 1] as number) + Math.log((n - k + 1) / k) + logOdds;
-  }
-  return logPmf;
 }
 
 /** Compares two proportions, e.g. survey satisfaction this year against last. */
