@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import { OwnSchemaPostgresDialect } from "./postgres-introspector.js";
 import type { Database } from "./schema.js";
@@ -42,12 +42,32 @@ function openSqlite(url: string): Db {
   // Several processes (the app and the CLI) may write: wait for a lock rather than fail at once.
   connection.pragma("busy_timeout = 10000");
   connection.pragma("synchronous = NORMAL");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     kysely,
     dialect: "sqlite",
     location: inMemory ? ":memory:" : resolve(path),
     destroy: () => kysely.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query it runs, and better-sqlite3 compiles the SQL each time; pages run the same
+ * few dozen statements over and over, so compiled ones are kept, the least recently used dropped first.
+ */
+function withStatementCache(connection: SQLite.Database, size = 256): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql) {
+      const statement = statements.get(sql) ?? connection.prepare(sql);
+      statements.delete(sql);
+      statements.set(sql, statement);
+      if (statements.size > size) statements.delete(statements.keys().next().value as string);
+      return statement;
+    },
   };
 }
 
