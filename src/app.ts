@@ -55,10 +55,19 @@ declare module "fastify" {
     userId?: number;
     /** A one-off confirmation shown on the next page rendered. */
     flash?: string | undefined;
+    /** When the idle time last restarted (ms since the epoch); see SESSION_RENEWAL_MS. */
+    renewedAt?: number;
   }
 }
 
 export const serviceName = "Scrutineer";
+
+/**
+ * A signed-in session's idle time restarts when it is used, but at most this often: renewing it on every
+ * request made every dashboard read a database write. The idle limit is therefore met to within a minute.
+ */
+const SESSION_RENEWAL_MS = 60_000;
+const sessionCookieName = "scrutineer.sid";
 
 export interface RouteAccess {
   method: string;
@@ -116,9 +125,10 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     secret: config.SESSION_SECRET ?? (await sharedSessionSecret(db)),
-    cookieName: "scrutineer.sid",
+    cookieName: sessionCookieName,
     saveUninitialized: false,
-    rolling: true,
+    // Saved when changed, which includes the renewal below; not on every response.
+    rolling: false,
     store: new DatabaseSessionStore(db.kysely, config.SESSION_IDLE_MINUTES * 60),
     cookie: {
       httpOnly: true,
@@ -167,6 +177,11 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
       return;
     }
     request.user = user;
+    const now = Date.now();
+    if (now - (request.session.renewedAt ?? 0) >= SESSION_RENEWAL_MS) {
+      request.session.renewedAt = now;
+      request.session.touch();
+    }
   });
 
   app.addHook("onRequest", async (request, reply) => {

@@ -31,6 +31,42 @@ describe("sessions", () => {
     expect((await client.get("/")).body).not.toContain("Welcome, Idle Person");
   });
 
+  it("restart their idle time when used, writing the session at most once a minute", async () => {
+    const { db } = database.current();
+    const user = await createTestUser(db, { name: "Busy Reader" });
+    const client = new TestClient(app);
+    await client.signIn(user.email);
+    await client.get("/");
+    const stored = () =>
+      db.kysely
+        .selectFrom("sessions")
+        .select(["data", "expires_at"])
+        .where("user_id", "=", user.id)
+        .executeTakeFirstOrThrow();
+    const afterFirstUse = await stored();
+    await client.get("/actions");
+    await client.get("/");
+    expect(await stored()).toEqual(afterFirstUse);
+
+    // Two minutes on, with 5 minutes of the idle time left: the next request restarts it.
+    const twoMinutesAgo = Date.now() - 120_000;
+    const nearlyIdle = new Date(Date.now() + 5 * 60_000).toISOString();
+    await db.kysely
+      .updateTable("sessions")
+      .set({
+        data: JSON.stringify({ ...JSON.parse(afterFirstUse.data), renewedAt: twoMinutesAgo }),
+        expires_at: nearlyIdle,
+      })
+      .where("user_id", "=", user.id)
+      .execute();
+    const renewed = await client.get("/");
+    expect(renewed.body).toContain("Welcome, Busy Reader");
+    expect(renewed.cookies.some((cookie) => cookie.name === "scrutineer.sid")).toBe(true);
+    const after = await stored();
+    expect(after.expires_at > nearlyIdle).toBe(true);
+    expect((JSON.parse(after.data) as { renewedAt: number }).renewedAt).toBeGreaterThan(twoMinutesAgo);
+  });
+
   it("ignore a session id planted before sign-in (fixation)", async () => {
     const user = await createTestUser(database.current().db, { name: "Fixation Target" });
     const attacker = new TestClient(app);
