@@ -11,6 +11,7 @@ import type { Db } from "./db/database.js";
 import { AppError, ValidationError } from "./lib/errors.js";
 import { errorView } from "./lib/forms.js";
 import { fromRoot } from "./lib/paths.js";
+import { registerPublicPageCache } from "./lib/public-page-cache.js";
 import { createViewEnvironment } from "./lib/render.js";
 import { actionRoutes } from "./modules/actions/actions.routes.js";
 import type { Actor } from "./modules/audit/actor.js";
@@ -200,6 +201,11 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
     return reply.page("errors/views/403.njk", { title: "You do not have access" }, 403);
   });
 
+  registerPublicPageCache(app, {
+    seconds: config.PUBLIC_PAGE_CACHE_SECONDS,
+    sessionCookie: sessionCookieName,
+  });
+
   // CSRF: every state-changing request carries the token of the session that rendered its form.
   app.addHook("preHandler", (request, reply, done) => {
     if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return done();
@@ -251,7 +257,7 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
     reply.page("errors/views/404.njk", { title: "Page not found" }, 404),
   );
 
-  app.get("/healthz", { config: { access: "public" } }, async (_request, reply) => {
+  app.get("/healthz", { config: { access: "public", publicPageCache: false } }, async (_request, reply) => {
     try {
       await db.kysely.selectFrom("app_settings").select("key").limit(1).execute();
       return { status: "ok", database: db.dialect };
