@@ -2,9 +2,10 @@
  * The load benchmark (issue 8): 200 concurrent clients for 60 s against Scrutineer running as its
  * own process on localhost, over a mix of public pages, signed-in dashboard pages and API reads,
  * with the national-scale street data loaded; on SQLite and (with BENCH_DATABASE_URL) PostgreSQL.
- * The target: no errors, 99th percentile under 500 ms.
+ * The target: no errors, 99th percentile under 500 ms. The app runs as deployed: one web process per core
+ * (WEB_PROCESSES), unless --processes says otherwise.
  *
- *   npm run bench:load [-- --duration 60] [--connections 200] [--rows 5000000] [--source …] [--cache …]
+ *   npm run bench:load [-- --duration 60] [--connections 200] [--processes N] [--rows 5000000] [--source …] [--cache …]
  *   BENCH_DATABASE_URL=postgres://… npm run bench:load
  *
  * The data is the national input of bench/national-input.ts (real 2025 street rows spread over all
@@ -12,6 +13,7 @@
  * each run. Prints figures; it asserts nothing.
  */
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     options: {
       duration: { type: "string", default: "60" },
       connections: { type: "string", default: "200" },
+      processes: { type: "string", default: String(availableParallelism()) },
       source: { type: "string" },
       cache: { type: "string" },
       rows: { type: "string" },
@@ -51,8 +54,9 @@ async function main(): Promise<void> {
   });
   const duration = Number(values.duration);
   const connections = Number(values.connections);
-  if (!(duration > 0) || !Number.isInteger(connections) || connections < 1)
-    throw new Error("--duration (seconds) and --connections must be positive numbers");
+  const processes = Number(values.processes);
+  if (!(duration > 0) || [connections, processes].some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error("--duration (seconds), --connections and --processes must be positive numbers");
   const options = benchOptions(
     (["source", "cache", "rows"] as const).flatMap((name) =>
       values[name] === undefined ? [] : [`--${name}`, values[name]],
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
   const input = await nationalInput(options.source, options.cache, options.rows, [
     ...reference.forces.values(),
   ]);
-  const settings = { duration, connections, uploads: join(options.cache, "load-bench-uploads") };
+  const settings = { duration, connections, processes, uploads: join(options.cache, "load-bench-uploads") };
   const sqliteFile = await nationalSqliteFile(options.cache, input);
   const results = [await runLoad(`sqlite:${sqliteFile}`, "sqlite", settings)];
 
@@ -76,7 +80,8 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `\nLoad: ${connections} clients for ${duration} s, ${input.rows.toLocaleString("en-GB")} street rows loaded ` +
+    `\nLoad: ${connections} clients for ${duration} s against ${processes} web process(es), ` +
+      `${input.rows.toLocaleString("en-GB")} street rows loaded ` +
       `(target: no errors, p99 < ${TARGET_P99_MS} ms); ${machineLoad()}`,
   );
   for (const f of results) {
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
 interface LoadSettings {
   duration: number;
   connections: number;
+  processes: number;
   /** Where the app may keep uploads (none are made). */
   uploads: string;
 }
@@ -106,6 +112,7 @@ async function runLoad(url: string, dialect: string, settings: LoadSettings): Pr
     SESSION_SECRET: randomBytes(24).toString("hex"),
     LOAD_DEMO_DATA: "false",
     UPLOAD_DIR: settings.uploads,
+    WEB_PROCESSES: String(settings.processes),
   });
   try {
     const cookie = await signInOverHttp(app.baseUrl, user.email);

@@ -27,6 +27,8 @@ const configSchema = z.object({
   SCRUTINEER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   LOAD_DEMO_DATA: booleanFromEnv.default(true),
   UPLOAD_DIR: z.string().min(1).default("./data/uploads"),
+  /** Web server processes sharing the port (node:cluster); one per core for throughput. */
+  WEB_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** How long a public page answered to a visitor without a session is kept (0: never); see public-page-cache.ts. */
   PUBLIC_PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
 });

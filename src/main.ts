@@ -1,14 +1,23 @@
+import cluster from "node:cluster";
 import { buildApp } from "./app.js";
 import { openMigratedDatabase } from "./bootstrap.js";
-import { ConfigError, parseConfig } from "./config.js";
+import { ConfigError, parseConfig, type Config } from "./config.js";
+import type { Db } from "./db/database.js";
 import { systemActor } from "./modules/audit/actor.js";
 import { deleteExpiredSessions } from "./modules/auth/session-store.js";
 import { deleteOldSignInFailures } from "./modules/auth/sign-in.service.js";
 import { loadDemoData } from "./modules/demo/demo.service.js";
 import { ensureInitialAdmin } from "./modules/users/users.service.js";
 
+/**
+ * One process, or with WEB_PROCESSES > 1 a primary that prepares the database, keeps house and loads the
+ * demo while its workers (node:cluster, sharing the port) serve the web: a single Node.js process uses one
+ * core however many the machine has.
+ */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
+  if (cluster.isWorker) return serveWeb(config, await openMigratedDatabase(config));
+
   const db = await openMigratedDatabase(config);
   const admin = await ensureInitialAdmin(db.kysely, systemActor, config.SCRUTINEER_ADMIN_PASSWORD);
   if (admin) {
@@ -18,17 +27,27 @@ async function main(): Promise<void> {
         `This password is shown once. You will be asked to change it when you first sign in.\n\n`,
     );
   }
-  const app = await buildApp({ config, db });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
   const housekeeping = setInterval(
     () => {
       Promise.all([deleteExpiredSessions(db.kysely), deleteOldSignInFailures(db.kysely)]).catch(
-        (error: unknown) => app.log.error(error),
+        (error: unknown) => log(`Housekeeping failed: ${String(error)}`),
       );
     },
     60 * 60 * 1000,
   );
   housekeeping.unref();
 
+  if (config.WEB_PROCESSES === 1) await serveWeb(config, db);
+  else await startWorkers(config, db, log);
+  // The demo loads while the site is already up: each part commits whole, so pages fill in as it goes.
+  if (config.LOAD_DEMO_DATA) {
+    loadDemoData(db, log).catch((error: unknown) => log(`The demo data did not load: ${String(error)}`));
+  }
+}
+
+async function serveWeb(config: Config, db: Db): Promise<void> {
+  const app = await buildApp({ config, db });
   const shutdown = (signal: string) => {
     app.log.info(`${signal} received: closing`);
     app
@@ -41,17 +60,53 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
-
   await app.listen({ port: config.PORT, host: config.HOST });
-  app.log.info(
-    `Scrutineer on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT} using ${db.dialect} (${db.location})`,
+  if (cluster.isPrimary)
+    app.log.info(`Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location})`);
+}
+
+async function startWorkers(config: Config, db: Db, log: (line: string) => void): Promise<void> {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  // A worker that dies is replaced, as a process manager would; one that was asked to stop is not.
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    log(`Web process ${worker.process.pid} ended (${signal ?? code}): starting another`);
+    fork();
+  });
+  const online = Array.from({ length: config.WEB_PROCESSES }, () => {
+    const worker = fork();
+    return new Promise<void>((resolve, reject) => {
+      worker.once("listening", () => resolve());
+      worker.once("exit", (code) => reject(new Error(`a web process exited (${code}) on starting`)));
+    });
+  });
+  const shutdown = () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+    Promise.all(
+      workers.map((worker) => {
+        const exited = new Promise((resolve) => worker.once("exit", resolve));
+        worker.kill("SIGTERM");
+        return exited;
+      }),
+    )
+      .then(() => db.destroy())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  await Promise.all(online);
+  log(
+    `Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location}), ${config.WEB_PROCESSES} web processes`,
   );
-  // The demo loads while the site is already up: each part commits whole, so pages fill in as it goes.
-  if (config.LOAD_DEMO_DATA) {
-    loadDemoData(db, (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) =>
-      app.log.error(error),
-    );
-  }
+}
+
+function addressOf(config: Config): string {
+  return `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { csrfTokenIn } from "../helpers/http.js";
 
 export interface AppProcess {
   baseUrl: string;
+  pid: number;
   /** What the process wrote to stderr, for failure messages. */
   errors(): string;
   /** SIGTERM lets it finish the requests it holds; SIGKILL drops them (a benchmark's backlog). */
@@ -54,7 +55,7 @@ export async function startAppProcess(env: Record<string, string>, startupMs = 1
       (response) => response.ok,
       () => false,
     );
-    if (up) return { baseUrl, errors: () => errors, stop };
+    if (up) return { baseUrl, pid: child.pid!, errors: () => errors, stop };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
