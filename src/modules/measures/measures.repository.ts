@@ -52,23 +52,29 @@ export function updateMeasure(
 }
 
 export interface SeriesFilter {
-  areaType: AreaType;
-  areaCode: string;
+  areas: readonly { type: AreaType; code: string }[];
   from?: string | undefined;
   to?: string | undefined;
 }
 
+/** The values of a measure for the areas (all the areas of a breakdown at once), ordered by period. */
 export function listValues(
   db: Executor,
   measureId: string,
   filter: SeriesFilter,
 ): Promise<MeasureValueRow[]> {
+  if (filter.areas.length === 0) return Promise.resolve([]);
   let query = db
     .selectFrom("measure_values")
     .selectAll()
     .where("measure_id", "=", measureId)
-    .where("area_type", "=", filter.areaType)
-    .where("area_code", "=", filter.areaCode);
+    .where((eb) =>
+      eb.or(
+        filter.areas.map((area) =>
+          eb.and([eb("area_type", "=", area.type), eb("area_code", "=", area.code)]),
+        ),
+      ),
+    );
   if (filter.from) query = query.where("period_start", ">=", filter.from);
   if (filter.to) query = query.where("period_start", "<=", filter.to);
   return query.orderBy("period_start").execute();

@@ -6,7 +6,7 @@ import type { Actor } from "../audit/actor.js";
 import { systemActor } from "../audit/actor.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { msgPeerIds } from "../crime/msg-groups.service.js";
-import { areaDirectory } from "./areas.js";
+import { areaDirectory, type Area } from "./areas.js";
 import { shippedMeasures } from "./catalogue.js";
 import {
   checkForceReturn,
@@ -285,6 +285,29 @@ const pointOf = (row: MeasureValueRow): SeriesPoint => ({
   note: row.note,
 });
 
+/**
+ * Each area's points of a measure in a range, by area code: the figures alone, without the change,
+ * SPC and comparison a series adds. The areas are read together: a breakdown by area costs one query,
+ * not a series an area. An area with no figures, or none the measure can have, has no points.
+ */
+export async function measurePoints(
+  db: Kysely<Database>,
+  measure: MeasureRow,
+  wanted: readonly Area[],
+  range: Pick<SeriesQuery, "from" | "to">,
+): Promise<Map<string, SeriesPoint[]>> {
+  if (measure.query_json === null) {
+    const rows = await listValues(db, measure.id, { areas: wanted, from: range.from, to: range.to });
+    const points = new Map<string, SeriesPoint[]>(wanted.map((area) => [area.code, []]));
+    for (const row of rows) points.get(row.area_code)?.push(pointOf(row));
+    return points;
+  }
+  const query = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
+  // data.police.uk figures are monthly: a range of period start dates is a range of months.
+  const months = { from: range.from?.slice(0, 7), to: range.to?.slice(0, 7) };
+  return policeUkSeries(db, query, wanted, await areaDirectory(), months);
+}
+
 /** A measure's series for an area and range, with change, SPC and peer comparison. */
 export async function measureSeries(
   db: Kysely<Database>,
@@ -300,17 +323,7 @@ export async function measureSeries(
   const [annotations, group, points] = await Promise.all([
     listAnnotations(db, measure.id),
     area.type === "force" ? msgPeerIds(db, area.code) : null,
-    policeQuery === null
-      ? listValues(db, measure.id, {
-          areaType: area.type,
-          areaCode: area.code,
-          from: query.from,
-          to: query.to,
-        }).then((rows) => rows.map(pointOf))
-      : policeUkSeries(db, policeQuery, area, areas, {
-          from: query.from?.slice(0, 7),
-          to: query.to?.slice(0, 7),
-        }),
+    measurePoints(db, measure, [area], query).then((byArea) => byArea.get(area.code) ?? []),
   ]);
   const inGroup = (peer: { forceId: string }) => group?.forceIds.has(peer.forceId) ?? false;
   // A force is compared only with its Most Similar Group, never with whichever forces have data.

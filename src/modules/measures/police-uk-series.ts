@@ -20,17 +20,30 @@ export interface MonthRange {
 
 interface MonthFigure {
   forceId: string;
+  /** The area within the force counted (a key of Scope.parts), or null for the whole force. */
+  part: string | null;
   month: string;
   numerator: number;
   /** For shares: the base; for counts: null. */
   denominator: number | null;
 }
 
-/** Each force's figure for each month in range (one force's, with `forceId`), optionally within local authorities. */
+/** What monthlyFigures counts: every force, or one; each whole, or as parts made of local authorities. */
+interface Scope {
+  forceId: string | null;
+  /** Area code → the ONS codes of its local authorities; null to count the whole force. */
+  parts: ReadonlyMap<string, readonly string[]> | null;
+}
+
+/**
+ * Each force's figure for each month in range, ordered by month: whole, or for each part of the force.
+ * Parts are read together, grouped by local authority, and each summed from its own authorities: an
+ * LPA and the authorities it is made of cost one query, not one each.
+ */
 async function monthlyFigures(
   db: Kysely<Database>,
   query: PoliceUkQuery,
-  scope: { forceId: string | null; localAuthorities: readonly string[] | null },
+  scope: Scope,
   range: MonthRange,
 ): Promise<MonthFigure[]> {
   const fileKind = query.kind === "crimes" || query.kind === "outcome-share" ? "street" : "stop-and-search";
@@ -42,6 +55,7 @@ async function monthlyFigures(
   if (scope.forceId) loaded = loaded.where("force_id", "=", scope.forceId);
   if (range.from) loaded = loaded.where("month", ">=", range.from);
   if (range.to) loaded = loaded.where("month", "<=", range.to);
+  loaded = loaded.orderBy("month");
   const isCrimes = query.kind === "crimes" || query.kind === "outcome-share";
   // Independent reads at once: on PostgreSQL each is a round trip, and a series makes two sets of them.
   const [months, types, inGroupIds] = await Promise.all([
@@ -52,27 +66,51 @@ async function monthlyFigures(
     query.kind === "outcome-share" ? outcomeIdsIn(db, query.outcomeGroup) : null,
   ]);
   if (months.length === 0) return [];
+  const parts = scope.parts === null ? [null] : [...scope.parts.keys()];
+  const keyOf = (forceId: string, month: string, part: string | null) => `${forceId}|${month}|${part}`;
   const figures = new Map<string, MonthFigure>(
-    months.map(({ force_id, month }) => [
-      `${force_id}|${month}`,
-      { forceId: force_id, month, numerator: 0, denominator: query.kind.endsWith("share") ? 0 : null },
-    ]),
+    months.flatMap(({ force_id, month }) =>
+      parts.map((part): [string, MonthFigure] => [
+        keyOf(force_id, month, part),
+        {
+          forceId: force_id,
+          part,
+          month,
+          numerator: 0,
+          denominator: query.kind.endsWith("share") ? 0 : null,
+        },
+      ]),
+    ),
   );
-  const add = (forceId: string, month: string, numerator: number, denominator: number) => {
-    const figure = figures.get(`${forceId}|${month}`);
-    if (!figure) return;
-    figure.numerator += numerator;
-    if (figure.denominator !== null) figure.denominator += denominator;
+  const partsOfAuthority = new Map<string, string[]>();
+  for (const [part, authorities] of scope.parts ?? []) {
+    for (const code of authorities) partsOfAuthority.set(code, [...(partsOfAuthority.get(code) ?? []), part]);
+  }
+  /** Adds a row's counts to the whole force, or to each part holding the row's local authority. */
+  const add = (
+    row: { force_id: string; month: string; local_authority_code?: string | null },
+    numerator: number,
+    denominator: number,
+  ) => {
+    const code = row.local_authority_code;
+    const into = scope.parts === null ? [null] : code ? (partsOfAuthority.get(code) ?? []) : [];
+    for (const part of into) {
+      const figure = figures.get(keyOf(row.force_id, row.month, part));
+      if (!figure) continue;
+      figure.numerator += numerator;
+      if (figure.denominator !== null) figure.denominator += denominator;
+    }
   };
 
   if (isCrimes) {
-    if (types.length === 0) return [...figures.values()];
+    // An area made of no local authority counts nothing (and `in ()` is no SQL PostgreSQL takes).
+    if (types.length === 0 || (scope.parts !== null && partsOfAuthority.size === 0)) {
+      return [...figures.values()];
+    }
     // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
     const inGroup = inGroupIds === null ? null : [...inGroupIds];
     let counts = db
-      .selectFrom(
-        countsRollup({ localAuthority: scope.localAuthorities !== null, outcome: inGroup !== null }),
-      )
+      .selectFrom(countsRollup({ localAuthority: scope.parts !== null, outcome: inGroup !== null }))
       .select((eb) => [
         "force_id",
         "month",
@@ -97,19 +135,25 @@ async function monthlyFigures(
       // Naming the forces lets the (force_id, month, crime_type_id) index narrow a one-month query too.
       .where("force_id", "in", [...new Set(months.map((m) => m.force_id))])
       .groupBy(["force_id", "month"]);
-    if (scope.localAuthorities)
-      counts = counts.where("local_authority_code", "in", [...scope.localAuthorities]);
+    if (scope.parts !== null) {
+      counts = counts
+        .where("local_authority_code", "in", [...partsOfAuthority.keys()])
+        .groupBy("local_authority_code");
+    }
     if (range.from) counts = counts.where("month", ">=", range.from);
     if (range.to) counts = counts.where("month", "<=", range.to);
-    const rows = (await counts.execute()) as {
+    const rows = (await counts
+      .$if(scope.parts !== null, (qb) => qb.select("local_authority_code"))
+      .execute()) as {
       force_id: string;
       month: string;
+      local_authority_code?: string | null;
       n: string | number;
       hits?: string | number;
     }[];
     for (const row of rows) {
       const n = Number(row.n);
-      add(row.force_id, row.month, row.hits === undefined ? n : Number(row.hits), n);
+      add(row, row.hits === undefined ? n : Number(row.hits), n);
     }
     return [...figures.values()];
   }
@@ -141,7 +185,7 @@ async function monthlyFigures(
     hits?: string | number;
   }[]) {
     const n = Number(row.n);
-    add(row.force_id, row.month, row.hits === undefined ? n : Number(row.hits), n);
+    add(row, row.hits === undefined ? n : Number(row.hits), n);
   }
   return [...figures.values()];
 }
@@ -182,19 +226,46 @@ export function unsupportedArea(query: PoliceUkQuery, area: Area): string | null
   return null;
 }
 
+/**
+ * Each area's series, by area code: a force's counted whole, and the areas within each force (its LPAs,
+ * its local authorities) read together, so a breakdown by area costs one query rather than one an area.
+ * An area the data does not cover has no points.
+ */
 export async function policeUkSeries(
   db: Kysely<Database>,
   query: PoliceUkQuery,
-  area: Area,
+  wanted: readonly Area[],
   areas: AreaDirectory,
   range: MonthRange,
-): Promise<SeriesPoint[]> {
-  if (unsupportedArea(query, area)) return [];
-  const forceId = areas.forceIdOf(area);
-  if (forceId === null) return [];
-  const localAuthorities = area.type === "force" ? null : areas.localAuthorityCodes(area);
-  const figures = await monthlyFigures(db, query, { forceId, localAuthorities }, range);
-  return figures.map(toPoint);
+): Promise<Map<string, SeriesPoint[]>> {
+  const series = new Map<string, SeriesPoint[]>(wanted.map((area) => [area.code, []]));
+  const reads: Promise<void>[] = [];
+  const partsByForce = new Map<string, Map<string, readonly string[]>>();
+  for (const area of wanted) {
+    const forceId = areas.forceIdOf(area);
+    if (unsupportedArea(query, area) || forceId === null) continue;
+    if (area.type === "force") {
+      reads.push(
+        monthlyFigures(db, query, { forceId, parts: null }, range).then((figures) => {
+          series.set(area.code, figures.map(toPoint));
+        }),
+      );
+    } else {
+      const parts = partsByForce.get(forceId) ?? new Map<string, readonly string[]>();
+      partsByForce.set(forceId, parts.set(area.code, areas.localAuthorityCodes(area)));
+    }
+  }
+  for (const [forceId, parts] of partsByForce) {
+    reads.push(
+      monthlyFigures(db, query, { forceId, parts }, range).then((figures) => {
+        for (const figure of figures) {
+          if (figure.part !== null) series.get(figure.part)?.push(toPoint(figure));
+        }
+      }),
+    );
+  }
+  await Promise.all(reads);
+  return series;
 }
 
 /** Each force's figure for one month. */
@@ -203,11 +274,6 @@ export async function policeUkForceFigures(
   query: PoliceUkQuery,
   month: string,
 ): Promise<{ forceId: string; point: SeriesPoint }[]> {
-  const figures = await monthlyFigures(
-    db,
-    query,
-    { forceId: null, localAuthorities: null },
-    { from: month, to: month },
-  );
+  const figures = await monthlyFigures(db, query, { forceId: null, parts: null }, { from: month, to: month });
   return figures.map((figure) => ({ forceId: figure.forceId, point: toPoint(figure) }));
 }
