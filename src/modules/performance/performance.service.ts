@@ -23,7 +23,7 @@ import {
   policeUkQuerySchema,
   type Frequency,
 } from "../measures/measures.schema.js";
-import { listCatalogue, measureSeries } from "../measures/measures.service.js";
+import { listCatalogue, measurePoints, measureSeries } from "../measures/measures.service.js";
 import type { MeasureRow } from "../measures/measures.tables.js";
 import type { MeasureSeries, SeriesPoint } from "../measures/series.js";
 import { hotSpots, type HotSpot } from "../crime/hot-spots.js";
@@ -220,26 +220,29 @@ function areasWithin(area: Area, areas: AreaDirectory): { areaKind: Breakdown["a
   }
 }
 
+/**
+ * Each breakdown's areas with figures, by name. Only their figures are drawn, so the points are read
+ * without a series' statistics, and for every area of every breakdown at once.
+ */
 async function breakdownsOf(
   db: Kysely<Database>,
   measure: MeasureRow,
   within: { areaKind: Breakdown["areaKind"]; areas: Area[] }[],
   range: { from: string; to: string },
 ): Promise<Breakdown[]> {
-  return Promise.all(
-    within.map(async ({ areaKind, areas }) => {
-      const series = await Promise.all(
-        areas.map((area) => measureSeries(db, measure, { area: area.code, ...range })),
-      );
-      return {
-        areaKind,
-        areas: series
-          .filter((s) => s.unavailable === null && s.points.length > 0)
-          .map((s) => ({ area: s.area, points: s.points }))
-          .sort((a, b) => a.area.name.localeCompare(b.area.name)),
-      };
-    }),
+  const points = await measurePoints(
+    db,
+    measure,
+    within.flatMap((breakdown) => breakdown.areas),
+    range,
   );
+  return within.map(({ areaKind, areas }) => ({
+    areaKind,
+    areas: areas
+      .map((area) => ({ area, points: points.get(area.code) ?? [] }))
+      .filter((part) => part.points.length > 0)
+      .sort((a, b) => a.area.name.localeCompare(b.area.name)),
+  }));
 }
 
 /**
