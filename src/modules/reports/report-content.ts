@@ -40,10 +40,10 @@ import {
 } from "../inspections/inspections.schema.js";
 import { areaDirectory, type Area, type AreaDirectory } from "../measures/areas.js";
 import { HOME_FORCE_ID, nationalPriorities, type NationalPriority } from "../measures/measures.schema.js";
-import { listCatalogue, measureSeries } from "../measures/measures.service.js";
+import { listCatalogue, measurePoints, measureSeries } from "../measures/measures.service.js";
 import type { MeasureRow } from "../measures/measures.tables.js";
 import { formatValue, seriesView } from "../measures/measures.view.js";
-import type { Change, MeasureSeries } from "../measures/series.js";
+import type { Change, MeasureSeries, SeriesPoint } from "../measures/series.js";
 import { reportSections, type Quarter, type ReportSectionId } from "./reports.schema.js";
 
 /** One figure: its sentences, what it counts, and its data as a table (with a chart on the web page). */
@@ -179,8 +179,12 @@ function seriesRange(measure: MeasureRow, quarter: Quarter): { from: string; to:
   return { from, to };
 }
 
-function seriesOf(context: Context, measure: MeasureRow, area: Area = context.home) {
-  return measureSeries(context.db, measure, { area: area.code, ...seriesRange(measure, context.quarter) });
+/** The home force's series of a measure over the report's range. */
+function seriesOf(context: Context, measure: MeasureRow) {
+  return measureSeries(context.db, measure, {
+    area: context.home.code,
+    ...seriesRange(measure, context.quarter),
+  });
 }
 
 /** The series' latest point, if it falls in the quarter (its last month, for a monthly measure). */
@@ -271,7 +275,9 @@ async function measureFigure(context: Context, measure: MeasureRow): Promise<Rep
   const view = seriesView(series);
   // Crimes counted from data.police.uk add up over the quarter's months; other measures do not (shares, rolling counts).
   const quarterSentence =
-    measure.query_json !== null && measure.unit === "count" ? quarterChange(series, context.quarter) : null;
+    measure.query_json !== null && measure.unit === "count"
+      ? quarterChange({ measure, areaName: series.area.name, points: series.points }, context.quarter)
+      : null;
   const statements = [
     quarterSentence,
     `${measure.name}, ${series.area.name}: ${formatValue(latest.value, measure.unit)} in ${periodLabel(parsePeriod(latest.period))}.`,
@@ -434,10 +440,17 @@ interface QuarterTotal {
   days: number;
 }
 
+/** A crime measure's monthly counts in an area: a series' points, or an area's in a breakdown. */
+interface AreaCounts {
+  measure: MeasureRow;
+  areaName: string;
+  points: readonly SeriesPoint[];
+}
+
 /** The crimes of a quarter, if every one of its months is loaded. */
-function quarterTotal(series: MeasureSeries, quarter: Period): QuarterTotal | null {
+function quarterTotal(counts: AreaCounts, quarter: Period): QuarterTotal | null {
   const months = periodMonths(quarter);
-  const points = months.map((month) => series.points.find((point) => point.period === month));
+  const points = months.map((month) => counts.points.find((point) => point.period === month));
   if (points.some((point) => point === undefined)) return null;
   const { start, end } = periodDates(quarter);
   const days = (Date.parse(end) - Date.parse(start)) / 86_400_000 + 1;
@@ -445,17 +458,17 @@ function quarterTotal(series: MeasureSeries, quarter: Period): QuarterTotal | nu
 }
 
 /** The quarter against the same quarter last year where it is loaded, or else against the quarter before. */
-function quarterChange(series: MeasureSeries, quarter: Quarter, areaName = series.area.name): string | null {
-  const current = quarterTotal(series, quarter);
+function quarterChange(counts: AreaCounts, quarter: Quarter): string | null {
+  const current = quarterTotal(counts, quarter);
   const previous =
-    quarterTotal(series, samePeriodLastYear(quarter)) ?? quarterTotal(series, previousPeriod(quarter));
+    quarterTotal(counts, samePeriodLastYear(quarter)) ?? quarterTotal(counts, previousPeriod(quarter));
   if (!current || !previous) return null;
   const change = compareCounts(current.count, previous.count, {
     currentExposure: current.days,
     previousExposure: previous.days,
   });
   return describeCountChange({
-    measure: `${series.measure.name} in ${areaName}`,
+    measure: `${counts.measure.name} in ${counts.areaName}`,
     change,
     current: quarter,
     previous: previous.period,
@@ -473,16 +486,26 @@ async function acquisitiveSection(context: Context) {
   for (const crime of LPA_CRIMES) {
     const measure = context.measures.get(crime.id);
     if (!measure) continue;
-    const forceSeries = await seriesOf(context, measure);
-    const statements = [quarterChange(forceSeries, context.quarter)];
+    // Quarter totals need the counts alone: the force's and its LPAs' are read together, with no series statistics.
+    const points = await measurePoints(
+      context.db,
+      measure,
+      [context.home, ...lpas],
+      seriesRange(measure, context.quarter),
+    );
+    const countsIn = (area: Area, areaName: string): AreaCounts => ({
+      measure,
+      areaName,
+      points: points.get(area.code) ?? [],
+    });
+    const statements = [quarterChange(countsIn(context.home, context.home.name), context.quarter)];
     const areas = [];
     for (const lpa of lpas) {
-      const series = await seriesOf(context, measure, lpa);
-      const name = lpa.name.replace(/ \(.*\)$/, "");
-      statements.push(quarterChange(series, context.quarter, name));
+      const counts = countsIn(lpa, lpa.name.replace(/ \(.*\)$/, ""));
+      statements.push(quarterChange(counts, context.quarter));
       areas.push({
-        name,
-        values: months.map((month) => series.points.find((point) => point.period === month)?.value ?? null),
+        name: counts.areaName,
+        values: months.map((month) => counts.points.find((point) => point.period === month)?.value ?? null),
       });
     }
     if (areas.every((area) => area.values.every((value) => value === null))) {

@@ -3,6 +3,11 @@ import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import { testApp, TestClient } from "../../../test/helpers/http.js";
 import { createTestUser } from "../../../test/factories.js";
 import { docxText, pdfText } from "../../lib/document-text.js";
+import { formatNumber } from "../../charts/format.js";
+import { periodMonths, previousPeriod } from "../../stats/periods.js";
+import { areaDirectory } from "../measures/areas.js";
+import { findMeasure } from "../measures/measures.repository.js";
+import { measureSeries } from "../measures/measures.service.js";
 import { DEMO_QUARTER } from "./reports.demo.js";
 import { reportSections } from "./reports.schema.js";
 import { quarterlyReport, reportDocx, reportPdf, type QuarterlyReport } from "./reports.service.js";
@@ -72,6 +77,43 @@ describe("the quarterly report for Q2 2025/26 from the demo data", () => {
     );
     expect(vehicle.definition).toContain("April 2025 to September 2025");
     expect(vehicle.chart).not.toBeNull();
+  });
+
+  it("gives each LPA the months and quarter totals its own series has", async () => {
+    const db = database.current().db.kysely;
+    const areas = await areaDirectory();
+    const lpas = areas.all.filter((area) => area.type === "lpa" && areas.forceIdOf(area) === "west-mercia");
+    const months = periodMonths(previousPeriod(DEMO_QUARTER)).concat(periodMonths(DEMO_QUARTER));
+    const quarterTotal = (values: number[], quarter: number) =>
+      values.slice(quarter * 3, quarter * 3 + 3).reduce((sum, value) => sum + value, 0);
+    for (const figure of sectionOf("acquisitive").figures) {
+      const measure = (await findMeasure(db, figure.id.replace(/^lpa-/, "")))!;
+      const expected = [];
+      for (const lpa of lpas) {
+        // The range the report reads: the five quarters to Q2 2025/26.
+        const series = await measureSeries(db, measure, {
+          area: lpa.code,
+          from: "2024-07-01",
+          to: "2025-09-01",
+        });
+        const values = months.map((month) => series.points.find((point) => point.period === month)!.value);
+        expected.push({
+          row: [
+            lpa.name.replace(/ \(.*\)$/, ""),
+            ...[...values, quarterTotal(values, 0) + quarterTotal(values, 1)].map(formatNumber),
+          ],
+          quarters: `(from ${formatNumber(quarterTotal(values, 0))} to ${formatNumber(quarterTotal(values, 1))})`,
+        });
+      }
+      expect(
+        figure.table.rows.map((row) => row.map((cell) => cell.text)),
+        figure.id,
+      ).toEqual(expected.map((e) => e.row));
+      // The force's sentence, then each LPA's (the demo has both quarters of every LPA).
+      expect(
+        figure.statements.slice(1).map((statement) => /\(from [\d,]+ to [\d,]+\)/.exec(statement)?.[0]),
+      ).toEqual(expected.map((e) => e.quarters));
+    }
   });
 
   it("compares outcomes with the other forces loaded", () => {
