@@ -33,6 +33,13 @@ describe("binomialTwoSidedPValue (method of small p-values, as R's binom.test)",
     expect(binomialTwoSidedPValue(50_100, 100_100, 0.5)).toBeGreaterThan(0.7);
   });
 
+  // scipy.stats.binomtest(10250, 20000).pvalue = 0.000417714805494 and
+  // binomtest(3000, 5500, 0.52).pvalue = 0.000157423512968 (scipy 1.17).
+  it("reproduces scipy's binomtest at force-sized counts", () => {
+    expect(binomialTwoSidedPValue(10_250, 20_000, 0.5)).toBeCloseTo(0.000417714805494, 14);
+    expect(binomialTwoSidedPValue(3_000, 5_500, 0.52)).toBeCloseTo(0.000157423512968, 14);
+  });
+
   it("equals the definition, the sum over every outcome no more likely than the observed one", () => {
     const byDefinition = (x: number, n: number, p: number) => {
       const pmf = (k: number) => Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p));

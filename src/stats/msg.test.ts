@@ -13,6 +13,13 @@ describe("poissonCdf", () => {
     // mean 100,000, k = 100,500: z = (500.5) / 316.23 = 1.583, Φ(1.583) = 0.9433.
     expect(poissonCdf(100_500, 100_000)).toBeCloseTo(0.9432, 3);
   });
+
+  // scipy.stats.poisson.cdf(4041, 4167.484722742822) = 0.0250611338421386 and cdf(4293, …) =
+  // 0.9741054122543839 (scipy 1.17): a funnel limit's tails at a force's size.
+  it("reproduces scipy in both tails at a mean of a few thousand", () => {
+    expect(poissonCdf(4041, 4167.484722742822)).toBeCloseTo(0.0250611338421386, 12);
+    expect(poissonCdf(4293, 4167.484722742822)).toBeCloseTo(0.9741054122543839, 12);
+  });
 });
 
 describe("funnelLimits (Spiegelhalter 2005 interpolation)", () => {
