@@ -10,19 +10,19 @@ export interface MsgGroup extends MsgGroupRow {
 }
 
 export async function findMsgGroup(db: Executor, forceId: string): Promise<MsgGroup | undefined> {
-  const group = await db
-    .selectFrom("msg_groups")
-    .selectAll()
-    .where("force_id", "=", forceId)
-    .executeTakeFirst();
-  if (!group) return undefined;
-  const members = await db
-    .selectFrom("msg_group_members")
-    .select("force_id")
-    .where("group_id", "=", group.id)
-    .orderBy("force_id")
+  // One query, not the group then its members: a measure series waits on it.
+  const rows = await db
+    .selectFrom("msg_groups as g")
+    .leftJoin("msg_group_members as m", "m.group_id", "g.id")
+    .selectAll("g")
+    .select("m.force_id as member_id")
+    .where("g.force_id", "=", forceId)
+    .orderBy("m.force_id")
     .execute();
-  return { ...group, memberIds: members.map((member) => member.force_id) };
+  const [first] = rows;
+  if (!first) return undefined;
+  const { member_id: _member, ...group } = first;
+  return { ...group, memberIds: rows.flatMap((row) => (row.member_id === null ? [] : [row.member_id])) };
 }
 
 export async function listMsgGroups(db: Executor): Promise<MsgGroup[]> {

@@ -7,7 +7,13 @@ import { cliActor } from "../../cli/context.js";
 import { areaDirectory } from "./areas.js";
 import { builtInMeasures, loadForceReturnDefinitions } from "./catalogue.js";
 import { checkForceReturn, describeProblem, type CheckingContext } from "./force-return.js";
-import { ForceReturnRejectedError, ensureMeasureCatalogue, importForceReturn } from "./measures.service.js";
+import { findMeasure } from "./measures.repository.js";
+import {
+  ForceReturnRejectedError,
+  ensureMeasureCatalogue,
+  importForceReturn,
+  measureSeries,
+} from "./measures.service.js";
 
 const examplesFolder = fromRoot("data", "measures", "examples");
 const header = "measure_id,period,area,value,numerator,denominator,note";
@@ -225,6 +231,29 @@ describe("importing force returns", () => {
     expect((error as Error).message).toContain("bad.csv line 3, value: 101 is a percentage outside 0 to 100");
     expect(await valueCount()).toBe(before);
     expect(await kysely().selectFrom("measure_imports").select("id").execute()).toHaveLength(imports.length);
+  });
+
+  it("compares a force with its group's values for its latest period, and with no other force", async () => {
+    const text =
+      `${header}\n` +
+      [
+        "calls.101-abandonment,2026-05,west-mercia,10,400,4000,",
+        "calls.101-abandonment,2026-05,staffordshire,12,480,4000,",
+        "calls.101-abandonment,2026-06,west-mercia,11,440,4000,",
+        "calls.101-abandonment,2026-06,staffordshire,13,520,4000,",
+        "calls.101-abandonment,2026-06,warwickshire,9,180,2000,",
+        // Not in West Mercia's group.
+        "calls.101-abandonment,2026-06,thames-valley,20,800,4000,",
+      ].join("\n");
+    await importForceReturn(kysely(), cliActor, { name: "group.csv", text });
+    const measure = await findMeasure(kysely(), "calls.101-abandonment");
+    const series = await measureSeries(kysely(), measure!, { area: "west-mercia", from: "2026-05-01" });
+    if (series.msg.comparison === null) throw new Error(series.msg.reason);
+    expect(series.msg.comparison.forces.map((f) => [f.forceId, f.numerator, f.denominator]).sort()).toEqual([
+      ["staffordshire", 520, 4000],
+      ["warwickshire", 180, 2000],
+      ["west-mercia", 440, 4000],
+    ]);
   });
 
   it("writes one audit entry per import", async () => {

@@ -80,21 +80,6 @@ export function listValues(
   return query.orderBy("period_start").execute();
 }
 
-/** Every force's value for one period: the figures an MSG comparison is drawn from. */
-export function listForceValuesForPeriod(
-  db: Executor,
-  measureId: string,
-  periodStart: string,
-): Promise<MeasureValueRow[]> {
-  return db
-    .selectFrom("measure_values")
-    .selectAll()
-    .where("measure_id", "=", measureId)
-    .where("area_type", "=", "force")
-    .where("period_start", "=", periodStart)
-    .execute();
-}
-
 /** The areas a measure has values for, for choosing one. */
 export async function listValueAreas(
   db: Executor,

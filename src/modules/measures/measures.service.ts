@@ -22,7 +22,6 @@ import {
   insertImport,
   insertMeasures,
   listAnnotations,
-  listForceValuesForPeriod,
   listMeasureIds,
   listMeasures,
   listValues,
@@ -37,7 +36,7 @@ import {
   type SingleValueForm,
 } from "./measures.schema.js";
 import type { MeasureAnnotationRow, MeasureRow, MeasureValueRow } from "./measures.tables.js";
-import { policeUkForceFigures, policeUkSeries, unsupportedArea } from "./police-uk-series.js";
+import { policeUkSeries, unsupportedArea } from "./police-uk-series.js";
 import { buildSeries, type MeasureSeries, type PeerFigure, type SeriesPoint } from "./series.js";
 
 /**
@@ -325,9 +324,30 @@ export async function measureSeries(
     area.type === "force" ? msgPeerIds(db, area.code) : null,
     measurePoints(db, measure, [area], query).then((byArea) => byArea.get(area.code) ?? []),
   ]);
-  const inGroup = (peer: { forceId: string }) => group?.forceIds.has(peer.forceId) ?? false;
-  // A force is compared only with its Most Similar Group, never with whichever forces have data.
-  const compared = (series: MeasureSeries) => ({
+  // A force is compared only with its Most Similar Group, never with whichever forces have data: the
+  // other members' figures for the latest period, read together.
+  const latest = points[points.length - 1];
+  const otherMembers = [...(group?.forceIds ?? [])]
+    .filter((forceId) => forceId !== area.code)
+    .map((forceId) => areas.get("force", forceId))
+    .filter((force): force is Area => force !== undefined);
+  const membersPoints =
+    latest && otherMembers.length > 0
+      ? await measurePoints(db, measure, otherMembers, { from: latest.periodStart, to: latest.periodStart })
+      : new Map<string, SeriesPoint[]>();
+  membersPoints.set(area.code, points);
+  const peers: PeerFigure[] =
+    latest && group
+      ? [area, ...otherMembers].flatMap((force) => {
+          const point = membersPoints.get(force.code)?.find((p) => p.period === latest.period);
+          const year = Number(latest.periodStart.slice(0, 4));
+          return point
+            ? [{ forceId: force.code, point, population: areas.population(force, year)?.population ?? null }]
+            : [];
+        })
+      : [];
+  const series = buildSeries({ measure, area, points, annotations, peers });
+  return {
     ...series,
     msgGroup: group?.name ?? null,
     ...(area.type === "force" && group === null
@@ -338,38 +358,6 @@ export async function measureSeries(
           },
         }
       : {}),
-  });
-  const population = (forceId: string, year: number) => {
-    const force = areas.get("force", forceId);
-    return force ? (areas.population(force, year)?.population ?? null) : null;
-  };
-  const latest = points[points.length - 1];
-
-  if (policeQuery === null) {
-    const peers: PeerFigure[] =
-      area.type === "force" && latest
-        ? (await listForceValuesForPeriod(db, measure.id, latest.periodStart))
-            .map((row) => ({
-              forceId: row.area_code,
-              point: pointOf(row),
-              population: population(row.area_code, Number(latest.periodStart.slice(0, 4))),
-            }))
-            .filter(inGroup)
-        : [];
-    return { ...compared(buildSeries({ measure, area, points, annotations, peers })), unavailable: null };
-  }
-
-  const peers: PeerFigure[] =
-    area.type === "force" && latest
-      ? (await policeUkForceFigures(db, policeQuery, latest.period))
-          .map((figure) => ({
-            ...figure,
-            population: population(figure.forceId, Number(latest.periodStart.slice(0, 4))),
-          }))
-          .filter(inGroup)
-      : [];
-  return {
-    ...compared(buildSeries({ measure, area, points, annotations, peers })),
-    unavailable: unsupportedArea(policeQuery, area),
+    unavailable: policeQuery === null ? null : unsupportedArea(policeQuery, area),
   };
 }

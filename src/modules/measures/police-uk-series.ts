@@ -3,7 +3,8 @@
  * smallest that holds the dimensions asked for) and stop-and-search rows. A month is in a series only if that force's file for it was
  * loaded; within a loaded month, a crime type with no rows counts 0.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { isPostgres } from "../../db/migrations/helpers.js";
 import type { Database } from "../../db/schema.js";
 import { countsRollup } from "../crime/crime.repository.js";
 import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
@@ -28,17 +29,26 @@ interface MonthFigure {
   denominator: number | null;
 }
 
-/** What monthlyFigures counts: every force, or one; each whole, or as parts made of local authorities. */
+/** What monthlyFigures counts: some forces, each whole, or one force as parts made of local authorities. */
 interface Scope {
-  forceId: string | null;
-  /** Area code → the ONS codes of its local authorities; null to count the whole force. */
+  forceIds: readonly string[];
+  /** Area code → the ONS codes of its local authorities; null to count each force whole. */
   parts: ReadonlyMap<string, readonly string[]> | null;
+}
+
+interface CountRow {
+  force_id: string;
+  month: string;
+  local_authority_code?: string | null;
+  n: string | number;
+  hits?: string | number;
 }
 
 /**
  * Each force's figure for each month in range, ordered by month: whole, or for each part of the force.
  * Parts are read together, grouped by local authority, and each summed from its own authorities: an
- * LPA and the authorities it is made of cost one query, not one each.
+ * LPA and the authorities it is made of cost one query, not one each. The months loaded and the counts
+ * are read at once: on PostgreSQL each query is a round trip.
  */
 async function monthlyFigures(
   db: Kysely<Database>,
@@ -46,26 +56,25 @@ async function monthlyFigures(
   scope: Scope,
   range: MonthRange,
 ): Promise<MonthFigure[]> {
-  const fileKind = query.kind === "crimes" || query.kind === "outcome-share" ? "street" : "stop-and-search";
+  const isCrimes = query.kind === "crimes" || query.kind === "outcome-share";
   let loaded = db
     .selectFrom("crime_ingests")
     .select(["force_id", "month"])
     .distinct()
-    .where("kind", "=", fileKind);
-  if (scope.forceId) loaded = loaded.where("force_id", "=", scope.forceId);
+    .where("kind", "=", isCrimes ? "street" : "stop-and-search")
+    .where("force_id", "in", scope.forceIds);
   if (range.from) loaded = loaded.where("month", ">=", range.from);
   if (range.to) loaded = loaded.where("month", "<=", range.to);
-  loaded = loaded.orderBy("month");
-  const isCrimes = query.kind === "crimes" || query.kind === "outcome-share";
-  // Independent reads at once: on PostgreSQL each is a round trip, and a series makes two sets of them.
-  const [months, types, inGroupIds] = await Promise.all([
-    loaded.execute(),
+  const partsOfAuthority = new Map<string, string[]>();
+  for (const [part, authorities] of scope.parts ?? []) {
+    for (const code of authorities) partsOfAuthority.set(code, [...(partsOfAuthority.get(code) ?? []), part]);
+  }
+  const [months, rows] = await Promise.all([
+    loaded.orderBy("month").execute(),
     isCrimes
-      ? db.selectFrom("crime_types").select("id").where("label", "in", query.crimeTypes).execute()
-      : [],
-    query.kind === "outcome-share" ? outcomeIdsIn(db, query.outcomeGroup) : null,
+      ? crimeCounts(db, query, scope, [...partsOfAuthority.keys()], range)
+      : searchCounts(db, query, scope, range),
   ]);
-  if (months.length === 0) return [];
   const parts = scope.parts === null ? [null] : [...scope.parts.keys()];
   const keyOf = (forceId: string, month: string, part: string | null) => `${forceId}|${month}|${part}`;
   const figures = new Map<string, MonthFigure>(
@@ -82,82 +91,78 @@ async function monthlyFigures(
       ]),
     ),
   );
-  const partsOfAuthority = new Map<string, string[]>();
-  for (const [part, authorities] of scope.parts ?? []) {
-    for (const code of authorities) partsOfAuthority.set(code, [...(partsOfAuthority.get(code) ?? []), part]);
-  }
-  /** Adds a row's counts to the whole force, or to each part holding the row's local authority. */
-  const add = (
-    row: { force_id: string; month: string; local_authority_code?: string | null },
-    numerator: number,
-    denominator: number,
-  ) => {
+  // A row counts towards its whole force, or towards each part holding its local authority; a month
+  // whose file was not loaded has no figure, whatever rows it has.
+  for (const row of rows) {
     const code = row.local_authority_code;
     const into = scope.parts === null ? [null] : code ? (partsOfAuthority.get(code) ?? []) : [];
+    const n = Number(row.n);
     for (const part of into) {
       const figure = figures.get(keyOf(row.force_id, row.month, part));
       if (!figure) continue;
-      figure.numerator += numerator;
-      if (figure.denominator !== null) figure.denominator += denominator;
+      figure.numerator += row.hits === undefined ? n : Number(row.hits);
+      if (figure.denominator !== null) figure.denominator += n;
     }
-  };
-
-  if (isCrimes) {
-    // An area made of no local authority counts nothing (and `in ()` is no SQL PostgreSQL takes).
-    if (types.length === 0 || (scope.parts !== null && partsOfAuthority.size === 0)) {
-      return [...figures.values()];
-    }
-    // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
-    const inGroup = inGroupIds === null ? null : [...inGroupIds];
-    let counts = db
-      .selectFrom(countsRollup({ localAuthority: scope.parts !== null, outcome: inGroup !== null }))
-      .select((eb) => [
-        "force_id",
-        "month",
-        eb.fn.sum<string | number>("count").as("n"),
-        ...(inGroup === null
-          ? []
-          : [
-              eb.fn
-                .sum<string | number>(
-                  inGroup.length === 0
-                    ? eb.lit(0)
-                    : eb.case().when("last_outcome_id", "in", inGroup).then(eb.ref("count")).else(0).end(),
-                )
-                .as("hits"),
-            ]),
-      ])
-      .where(
-        "crime_type_id",
-        "in",
-        types.map((t) => t.id),
-      )
-      // Naming the forces lets the (force_id, month, crime_type_id) index narrow a one-month query too.
-      .where("force_id", "in", [...new Set(months.map((m) => m.force_id))])
-      .groupBy(["force_id", "month"]);
-    if (scope.parts !== null) {
-      counts = counts
-        .where("local_authority_code", "in", [...partsOfAuthority.keys()])
-        .groupBy("local_authority_code");
-    }
-    if (range.from) counts = counts.where("month", ">=", range.from);
-    if (range.to) counts = counts.where("month", "<=", range.to);
-    const rows = (await counts
-      .$if(scope.parts !== null, (qb) => qb.select("local_authority_code"))
-      .execute()) as {
-      force_id: string;
-      month: string;
-      local_authority_code?: string | null;
-      n: string | number;
-      hits?: string | number;
-    }[];
-    for (const row of rows) {
-      const n = Number(row.n);
-      add(row, row.hits === undefined ? n : Number(row.hits), n);
-    }
-    return [...figures.values()];
   }
+  return [...figures.values()];
+}
 
+/** Street crimes of the query's types by force and month (and local authority, for parts). */
+async function crimeCounts(
+  db: Kysely<Database>,
+  query: Extract<PoliceUkQuery, { kind: "crimes" | "outcome-share" }>,
+  scope: Scope,
+  authorities: readonly string[],
+  range: MonthRange,
+): Promise<CountRow[]> {
+  // An area made of no local authority counts nothing (and `in ()` is no SQL PostgreSQL takes).
+  if (scope.parts !== null && authorities.length === 0) return [];
+  // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
+  const inGroup = query.kind === "outcome-share" ? [...(await outcomeIdsIn(db, query.outcomeGroup))] : null;
+  let counts = db
+    .selectFrom(countsRollup({ localAuthority: scope.parts !== null, outcome: inGroup !== null }))
+    .select((eb) => [
+      "force_id",
+      "month",
+      eb.fn.sum<string | number>("count").as("n"),
+      ...(inGroup === null
+        ? []
+        : [
+            eb.fn
+              .sum<string | number>(
+                inGroup.length === 0
+                  ? eb.lit(0)
+                  : eb.case().when("last_outcome_id", "in", inGroup).then(eb.ref("count")).else(0).end(),
+              )
+              .as("hits"),
+          ]),
+    ])
+    .where((eb) => {
+      const typeIds = eb.selectFrom("crime_types").select("id").where("label", "in", query.crimeTypes);
+      // PostgreSQL joins `in (subquery)`, losing the index's order, and sorts thousands of rows;
+      // `= any(array(subquery))` is worked out once and stays a condition on the index.
+      return isPostgres(db)
+        ? eb("crime_type_id", "=", sql<number>`any(array(${typeIds}))`)
+        : eb("crime_type_id", "in", typeIds);
+    })
+    // Naming the forces lets the (force_id, month, crime_type_id) index narrow the read.
+    .where("force_id", "in", scope.forceIds)
+    .groupBy(["force_id", "month"]);
+  if (scope.parts !== null) {
+    counts = counts.where("local_authority_code", "in", authorities).groupBy("local_authority_code");
+  }
+  if (range.from) counts = counts.where("month", ">=", range.from);
+  if (range.to) counts = counts.where("month", "<=", range.to);
+  return await counts.$if(scope.parts !== null, (qb) => qb.select("local_authority_code")).execute();
+}
+
+/** Stop-and-search records by force and month. */
+async function searchCounts(
+  db: Kysely<Database>,
+  query: Extract<PoliceUkQuery, { kind: "searches" | "search-outcome-share" }>,
+  scope: Scope,
+  range: MonthRange,
+): Promise<CountRow[]> {
   let searches = db
     .selectFrom("crime_stop_searches")
     .select((eb) => [
@@ -172,22 +177,13 @@ async function monthlyFigures(
           ]
         : []),
     ])
+    .where("force_id", "in", scope.forceIds)
     .groupBy(["force_id", "month"]);
   if (query.kind === "searches" && query.ethnicity)
     searches = searches.where("officer_defined_ethnicity", "=", query.ethnicity);
-  searches = searches.where("force_id", "in", [...new Set(months.map((m) => m.force_id))]);
   if (range.from) searches = searches.where("month", ">=", range.from);
   if (range.to) searches = searches.where("month", "<=", range.to);
-  for (const row of (await searches.execute()) as {
-    force_id: string;
-    month: string;
-    n: string | number;
-    hits?: string | number;
-  }[]) {
-    const n = Number(row.n);
-    add(row, row.hits === undefined ? n : Number(row.hits), n);
-  }
-  return [...figures.values()];
+  return await searches.execute();
 }
 
 async function outcomeIdsIn(db: Kysely<Database>, group: string): Promise<Set<number>> {
@@ -239,41 +235,25 @@ export async function policeUkSeries(
   range: MonthRange,
 ): Promise<Map<string, SeriesPoint[]>> {
   const series = new Map<string, SeriesPoint[]>(wanted.map((area) => [area.code, []]));
-  const reads: Promise<void>[] = [];
+  const wholeForces: string[] = [];
   const partsByForce = new Map<string, Map<string, readonly string[]>>();
   for (const area of wanted) {
     const forceId = areas.forceIdOf(area);
     if (unsupportedArea(query, area) || forceId === null) continue;
-    if (area.type === "force") {
-      reads.push(
-        monthlyFigures(db, query, { forceId, parts: null }, range).then((figures) => {
-          series.set(area.code, figures.map(toPoint));
-        }),
-      );
-    } else {
+    if (area.type === "force") wholeForces.push(forceId);
+    else {
       const parts = partsByForce.get(forceId) ?? new Map<string, readonly string[]>();
       partsByForce.set(forceId, parts.set(area.code, areas.localAuthorityCodes(area)));
     }
   }
-  for (const [forceId, parts] of partsByForce) {
-    reads.push(
-      monthlyFigures(db, query, { forceId, parts }, range).then((figures) => {
-        for (const figure of figures) {
-          if (figure.part !== null) series.get(figure.part)?.push(toPoint(figure));
-        }
-      }),
-    );
+  // Whole forces (a force and its peers) in one read; each force's parts in another.
+  const reads = [...partsByForce].map(([forceId, parts]) =>
+    monthlyFigures(db, query, { forceIds: [forceId], parts }, range),
+  );
+  if (wholeForces.length > 0)
+    reads.push(monthlyFigures(db, query, { forceIds: wholeForces, parts: null }, range));
+  for (const figures of await Promise.all(reads)) {
+    for (const figure of figures) series.get(figure.part ?? figure.forceId)?.push(toPoint(figure));
   }
-  await Promise.all(reads);
   return series;
-}
-
-/** Each force's figure for one month. */
-export async function policeUkForceFigures(
-  db: Kysely<Database>,
-  query: PoliceUkQuery,
-  month: string,
-): Promise<{ forceId: string; point: SeriesPoint }[]> {
-  const figures = await monthlyFigures(db, query, { forceId: null, parts: null }, { from: month, to: month });
-  return figures.map((figure) => ({ forceId: figure.forceId, point: toPoint(figure) }));
 }
