@@ -11,10 +11,16 @@ const database = useTestDatabase();
 let app: FastifyInstance;
 const measure = "victims.satisfaction-overall";
 
+/** How many requests for each URL reached their handler, rather than a kept or shared copy. */
+const rendered = new Map<string, number>();
+
 beforeAll(async () => {
   app = await buildApp({
     config: parseConfig({ LOG_LEVEL: "silent", PUBLIC_PAGE_CACHE_SECONDS: "60" }),
     db: database.current().db,
+  });
+  app.addHook("preHandler", async (request) => {
+    rendered.set(request.url, (rendered.get(request.url) ?? 0) + 1);
   });
 });
 afterAll(async () => {
@@ -58,11 +64,23 @@ describe("the public page cache", () => {
     expect(await namesIn(visitor)).toEqual(["Renamed directly"]);
   });
 
+  it("renders a page once for the visitors who ask for it at the same moment", async () => {
+    const url = "/measures";
+    await new TestClient(app).post("/sign-in", { email: "nobody@example.org", password: "x" }); // empties it
+    rendered.delete(url);
+    const pages = await Promise.all(Array.from({ length: 20 }, () => new TestClient(app).get(url)));
+    expect(pages.map((page) => page.statusCode)).toEqual(Array(20).fill(200));
+    expect(new Set(pages.map((page) => page.body)).size).toBe(1);
+    expect(rendered.get(url)).toBe(1);
+  });
+
   it("keeps no page that was not found, and never a health check", async () => {
     const { db } = database.current();
     const visitor = new TestClient(app);
     const series = "/api/measures/crimes.all/series?area=west-mercia";
-    expect((await visitor.get(series)).statusCode).toBe(404);
+    // Asked at once: the first answer is not kept, so the others are answered in their own right.
+    const notFound = await Promise.all(Array.from({ length: 5 }, () => new TestClient(app).get(series)));
+    expect(notFound.map((page) => page.statusCode)).toEqual(Array(5).fill(404));
     await db.kysely.updateTable("measures").set({ published: 1 }).where("id", "=", "crimes.all").execute();
     expect((await visitor.get(series)).statusCode).toBe(200);
 

@@ -35,23 +35,41 @@ export function registerPublicPageCache(
 ): void {
   if (options.seconds <= 0) return;
   const pages = new Map<string, KeptPage>();
+  // A page being rendered, for the requests that arrive meanwhile: two hundred visitors asking for a
+  // page the moment its copy expires get the one rendering, not two hundred.
+  const rendering = new Map<string, Promise<KeptPage | null>>();
+  const settles = new WeakMap<FastifyRequest, (page: KeptPage | null) => void>();
   const servedFromCache = new WeakSet<FastifyRequest>();
   const keepable = (request: FastifyRequest) =>
     request.method === "GET" &&
     request.routeOptions.config.access === "public" &&
     request.routeOptions.config.publicPageCache !== false &&
     request.cookies[options.sessionCookie] === undefined;
+  const settle = (request: FastifyRequest, page: KeptPage | null) => {
+    const resolve = settles.get(request);
+    if (!resolve) return;
+    settles.delete(request);
+    rendering.delete(request.url);
+    resolve(page);
+  };
 
   app.addHook("onRequest", async (request, reply) => {
     if (!keepable(request)) return;
-    const page = pages.get(request.url);
-    if (!page) return;
-    if (page.expiresAt <= Date.now()) {
+    let page = pages.get(request.url);
+    if (page && page.expiresAt <= Date.now()) {
       pages.delete(request.url);
-      return;
+      page = undefined;
     }
-    servedFromCache.add(request);
-    return reply.code(200).headers(page.headers).send(page.body);
+    // Wait for a rendering under way; if it is not kept (an error, a cookie), render this one too.
+    const underWay = page ? undefined : rendering.get(request.url);
+    if (underWay) page = (await underWay) ?? undefined;
+    if (page) {
+      servedFromCache.add(request);
+      return reply.code(200).headers(page.headers).send(page.body);
+    }
+    if (!rendering.has(request.url)) {
+      rendering.set(request.url, new Promise((resolve) => settles.set(request, resolve)));
+    }
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
@@ -62,16 +80,23 @@ export function registerPublicPageCache(
       reply.hasHeader("set-cookie") ||
       !(typeof payload === "string" || Buffer.isBuffer(payload)) ||
       Buffer.byteLength(payload) > MAX_BODY_BYTES
-    )
+    ) {
+      settle(request, null);
       return payload;
+    }
     const { "content-length": _length, date: _date, ...headers } = reply.getHeaders();
+    const page = { expiresAt: Date.now() + options.seconds * 1000, headers, body: payload };
     pages.delete(request.url);
-    pages.set(request.url, { expiresAt: Date.now() + options.seconds * 1000, headers, body: payload });
+    pages.set(request.url, page);
     if (pages.size > MAX_PAGES) pages.delete(pages.keys().next().value as string);
+    settle(request, page);
     return payload;
   });
 
+  // Whatever became of a rendering (sent, failed, abandoned), its waiters are let go.
   app.addHook("onResponse", async (request) => {
+    settle(request, null);
     if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS") pages.clear();
   });
+  app.addHook("onRequestAbort", async (request) => settle(request, null));
 }
