@@ -34,9 +34,9 @@ const running = (pid: number) => {
     return false;
   }
 };
-async function until(condition: () => boolean, what: string): Promise<void> {
+async function until(condition: () => boolean, what: string, errors: () => string): Promise<void> {
   for (const deadline = Date.now() + 60_000; !condition();) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}: ${errors()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -56,7 +56,11 @@ describe("several web processes on one port (WEB_PROCESSES)", () => {
       });
       try {
         // startAppProcess waits for /healthz, which the first worker to listen answers.
-        await until(() => childrenOf(app.pid).length === 2, "two web processes run");
+        await until(
+          () => childrenOf(app.pid).length === 2,
+          "two web processes run",
+          () => app.errors(),
+        );
         const workers = childrenOf(app.pid);
         const user = await createTestUser(db, { role: "opcc" });
         const cookie = await signInOverHttp(app.baseUrl, user.email);
@@ -66,10 +70,14 @@ describe("several web processes on one port (WEB_PROCESSES)", () => {
         }
 
         process.kill(workers[0]!, "SIGKILL");
-        await until(() => {
-          const now = childrenOf(app.pid);
-          return now.length === 2 && !now.includes(workers[0]!);
-        }, "the killed worker is replaced");
+        await until(
+          () => {
+            const now = childrenOf(app.pid);
+            return now.length === 2 && !now.includes(workers[0]!);
+          },
+          "the killed worker is replaced",
+          () => app.errors(),
+        );
         const after = await fetch(`${app.baseUrl}/actions`, { headers: { cookie }, redirect: "manual" });
         expect(after.status, app.errors()).toBe(200);
 
