@@ -110,6 +110,20 @@ describe("street crime counts", () => {
     expect(lines.some((line) => line.startsWith("west-mercia,Herefordshire,Burglary,2025-01,"))).toBe(true);
   });
 
+  it("sorts the rows by force, then by the columns in the order asked, one row for each group", async () => {
+    const query = countsQuerySchema.parse({
+      forceIds: ["west-mercia", "norfolk"],
+      from: "2025-01",
+      to: "2025-02",
+      by: ["outcome", "month", "local-authority"],
+    });
+    const { rows } = await countStreetCrimes(database.current().db, reference, query);
+    const keys = rows.map((row) => row.slice(0, -1).join("\u0000"));
+    expect(keys).toEqual([...new Set(keys)].sort());
+    // Anti-social behaviour has no outcome: a blank sorts first.
+    expect(rows[0]?.slice(0, 3)).toEqual(["norfolk", "", "2025-01"]);
+  });
+
   it("refuses local policing areas for a force that has none on record", async () => {
     const query = countsQuerySchema.parse({
       forceIds: ["norfolk"],
