@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../test/helpers/test-db.js";
+import { executeAsJsonArray } from "./dialect.js";
+
+const database = useTestDatabase();
+
+describe("reading rows as one JSON array", () => {
+  it("gives the rows a plain read gives, text and nulls unchanged, sums as numbers", async () => {
+    const { kysely } = database.current().db;
+    await kysely
+      .insertInto("crime_lsoas")
+      .values([
+        { code: "E01000001", name: 'Quoted "name", with a comma\nand a line', local_authority_code: null },
+        { code: "E01000002", name: "Ynys Môn 001A \\ café", local_authority_code: "W06000001" },
+      ])
+      .execute();
+    const lsoas = kysely.selectFrom("crime_lsoas").select(["code", "name", "local_authority_code"]);
+    const byCode = (rows: { code: string }[]) => rows.sort((a, b) => (a.code < b.code ? -1 : 1));
+    expect(byCode(await executeAsJsonArray(kysely, lsoas))).toEqual(byCode(await lsoas.execute()));
+
+    await kysely
+      .insertInto("crime_type_counts")
+      .values([
+        { force_id: "norfolk", month: "2025-01", crime_type_id: 1, count: 2_000_000_000 },
+        { force_id: "norfolk", month: "2025-02", crime_type_id: 1, count: 2_000_000_000 },
+      ])
+      .execute();
+    const total = kysely
+      .selectFrom("crime_type_counts")
+      .select((eb) => ["force_id", eb.fn.sum<number>("count").as("count")])
+      .groupBy("force_id");
+    // PostgreSQL sums integers as a bigint, which pg reads as text; in JSON it is a number.
+    expect(await executeAsJsonArray(kysely, total)).toEqual([{ force_id: "norfolk", count: 4_000_000_000 }]);
+    expect(await executeAsJsonArray(kysely, total.where("force_id", "=", "none"))).toEqual([]);
+  });
+});
