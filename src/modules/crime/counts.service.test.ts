@@ -100,6 +100,10 @@ describe("street crime counts", () => {
     expect(await countFromDatabase(forceIds, ["crime-type", "outcome"])).toEqual(
       countFromCsv(["crime-type", "outcome"]),
     );
+    // At the rollup's own grain, read without summing.
+    expect(await countFromDatabase(forceIds, ["outcome", "crime-type", "month"])).toEqual(
+      countFromCsv(["outcome", "crime-type", "month"]),
+    );
   });
 
   it("match by local policing area, in the column order asked for", async () => {
