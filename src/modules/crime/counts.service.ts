@@ -69,7 +69,7 @@ export async function countStreetCrimes(
   const keyed = groups.map((group) => {
     const key = [group.force_id];
     for (const value of values) key.push(value(group));
-    return { key, count: group.count };
+    return { key, count: Number(group.count) };
   });
   // Sorted, the groups of one key are adjacent, so local authorities merged into their local policing
   // area are summed in one pass (measured: half the time of a Map keyed by the joined columns).

@@ -1,5 +1,5 @@
 import { sql, type AliasedRawBuilder, type Kysely, type Transaction } from "kysely";
-import { executeAsJsonArray } from "../../db/dialect.js";
+import { executeManyRows } from "../../db/dialect.js";
 import { isPostgres } from "../../db/migrations/helpers.js";
 import type { Database } from "../../db/schema.js";
 import type { IngestLogRow, IngestLogTable, MonthlyCountTable } from "./crime.tables.js";
@@ -138,7 +138,8 @@ export interface MonthlyCountGroup {
   crime_type_id?: number;
   local_authority_code?: string | null;
   last_outcome_id?: number | null;
-  count: number;
+  /** Text from PostgreSQL when summed: its sum of integers is a bigint. */
+  count: string | number;
 }
 
 /**
@@ -187,7 +188,10 @@ export async function sumMonthlyCounts(
     .where("c.force_id", "in", filter.forceIds)
     .where("c.month", ">=", filter.from)
     .where("c.month", "<=", filter.to)
-    .select((eb) => ["c.force_id", (summed ? eb.fn.sum<number>("c.count") : eb.ref("c.count")).as("count")])
+    .select((eb) => [
+      "c.force_id",
+      (summed ? eb.fn.sum<string | number>("c.count") : eb.ref("c.count")).as("count"),
+    ])
     .$if(summed, (qb) => qb.groupBy("c.force_id"))
     .$if(filter.byMonth, (qb) => qb.select("c.month").$if(summed, (qb) => qb.groupBy("c.month")))
     .$if(filter.byCrimeType, (qb) =>
@@ -199,6 +203,6 @@ export async function sumMonthlyCounts(
     .$if(filter.byOutcome, (qb) =>
       qb.select("c.last_outcome_id").$if(summed, (qb) => qb.groupBy("c.last_outcome_id")),
     );
-  // Thousands of groups (7,392 for every force's year by month and crime type): read as one document.
-  return executeAsJsonArray(db, groups);
+  // Thousands of groups: 7,392 for every force's year by month and crime type.
+  return executeManyRows(db, groups);
 }
