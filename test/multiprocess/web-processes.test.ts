@@ -15,10 +15,10 @@ const database = useTestDatabase();
 const uploads = await mkdtemp(join(tmpdir(), "scrutineer-workers-"));
 afterAll(() => rm(uploads, { recursive: true, force: true }));
 
-/** The pids of a process's children (its web workers). */
+/** The pids of a process's web workers: children running main.ts (tsx may also have esbuild running). */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+    return execFileSync("pgrep", ["-P", String(pid), "-f", "main\\.ts"], { encoding: "utf8" })
       .trim()
       .split("\n")
       .map(Number);
