@@ -48,18 +48,10 @@ async function main(): Promise<void> {
 
 async function serveWeb(config: Config, db: Db): Promise<void> {
   const app = await buildApp({ config, db });
-  const shutdown = (signal: string) => {
+  onStopSignal(db, (signal) => {
     app.log.info(`${signal} received: closing`);
-    app
-      .close()
-      .then(() => db.destroy())
-      .then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+    return app.close();
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   if (cluster.isPrimary)
     app.log.info(`Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location})`);
@@ -87,28 +79,35 @@ async function startWorkers(config: Config, db: Db, log: (line: string) => void)
       worker.once("exit", (code) => reject(new Error(`a web process exited (${code}) on starting`)));
     });
   });
-  const shutdown = () => {
+  onStopSignal(db, () => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
-    Promise.all(
+    return Promise.all(
       workers.map((worker) => {
         const exited = new Promise((resolve) => worker.once("exit", resolve));
         worker.kill("SIGTERM");
         return exited;
       }),
-    )
+    );
+  });
+  await Promise.all(online);
+  log(
+    `Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location}), ${config.WEB_PROCESSES} web processes`,
+  );
+}
+
+/** On SIGINT or SIGTERM: finish what is under way, close the database, and exit. */
+function onStopSignal(db: Db, finish: (signal: string) => Promise<unknown>): void {
+  const stop = (signal: string) => {
+    finish(signal)
       .then(() => db.destroy())
       .then(
         () => process.exit(0),
         () => process.exit(1),
       );
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-  await Promise.all(online);
-  log(
-    `Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location}), ${config.WEB_PROCESSES} web processes`,
-  );
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
 
 function addressOf(config: Config): string {
