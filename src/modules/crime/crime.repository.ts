@@ -58,8 +58,7 @@ export async function labelIds(trx: Executor, table: LabelTable): Promise<Map<st
 }
 
 export async function labelsById(db: Executor, table: LabelTable): Promise<Map<number, string>> {
-  const rows = await db.selectFrom(table).select(["id", "label"]).execute();
-  return new Map(rows.map((row) => [row.id, row.label]));
+  return new Map([...(await labelIds(db, table))].map(([label, id]) => [id, label]));
 }
 
 /** The id of a label, adding it if new (crime types and outcome categories change over the years). */

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from "kysely";
 import { isPostgres } from "../../db/migrations/helpers.js";
 import type { Database } from "../../db/schema.js";
-import { countsRollup } from "../crime/crime.repository.js";
+import { countsRollup, labelIds } from "../crime/crime.repository.js";
 import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
 import { periodDates } from "../../stats/periods.js";
 import type { Area, AreaDirectory } from "./areas.js";
@@ -187,8 +187,8 @@ async function searchCounts(
 }
 
 async function outcomeIdsIn(db: Kysely<Database>, group: string): Promise<Set<number>> {
-  const labels = await db.selectFrom("crime_outcome_categories").select(["id", "label"]).execute();
-  return new Set(labels.filter((l) => groupOfPoliceUkLabel(l.label) === group).map((l) => l.id));
+  const ids = await labelIds(db, "crime_outcome_categories");
+  return new Set([...ids].filter(([label]) => groupOfPoliceUkLabel(label) === group).map(([, id]) => id));
 }
 
 function toPoint(figure: MonthFigure): SeriesPoint {
