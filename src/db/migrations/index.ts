@@ -11,6 +11,7 @@ import * as publication from "./0009-publication.js";
 import * as crimeRollups from "./0010-crime-rollups.js";
 import * as editVersions from "./0011-edit-versions.js";
 import * as msgGroups from "./0012-msg-groups.js";
+import * as outcomeGroups from "./0013-outcome-groups.js";
 
 /** Every migration, in order. A static list, so the compiled app and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010-crime-rollups": crimeRollups,
   "0011-edit-versions": editVersions,
   "0012-msg-groups": msgGroups,
+  "0013-outcome-groups": outcomeGroups,
 };

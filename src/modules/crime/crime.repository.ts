@@ -2,6 +2,7 @@ import { sql, type AliasedRawBuilder, type Kysely, type Transaction } from "kyse
 import { executeManyRows } from "../../db/dialect.js";
 import { isPostgres } from "../../db/migrations/helpers.js";
 import type { Database } from "../../db/schema.js";
+import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
 import type { IngestLogRow, IngestLogTable, MonthlyCountTable } from "./crime.tables.js";
 import type { FileKind, PoliceFileIdentity } from "./file-kinds.js";
 import type { Force } from "./reference.js";
@@ -63,13 +64,33 @@ export async function labelsById(db: Executor, table: LabelTable): Promise<Map<n
 
 /** The id of a label, adding it if new (crime types and outcome categories change over the years). */
 export async function labelId(trx: Executor, table: LabelTable, label: string): Promise<number> {
-  await trx
-    .insertInto(table)
-    .values({ label })
-    .onConflict((oc) => oc.column("label").doNothing())
-    .execute();
+  const insert =
+    table === "crime_outcome_categories"
+      ? trx.insertInto(table).values({ label, outcome_group: groupOfPoliceUkLabel(label) })
+      : trx.insertInto(table).values({ label });
+  await insert.onConflict((oc) => oc.column("label").doNothing()).execute();
   const row = await trx.selectFrom(table).select("id").where("label", "=", label).executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * Sets each outcome category's group to the one our mapping gives it now: the mapping is code, and a
+ * release may change it. Run at start-up; it writes only the rows whose group has changed.
+ */
+export async function syncOutcomeGroups(db: Executor): Promise<void> {
+  const rows = await db
+    .selectFrom("crime_outcome_categories")
+    .select(["id", "label", "outcome_group"])
+    .execute();
+  for (const row of rows) {
+    const group = groupOfPoliceUkLabel(row.label);
+    if (row.outcome_group === group) continue;
+    await db
+      .updateTable("crime_outcome_categories")
+      .set({ outcome_group: group })
+      .where("id", "=", row.id)
+      .execute();
+  }
 }
 
 export interface LsoaEntry {

@@ -5,7 +5,7 @@ export interface CrimeTables {
   crime_forces: CrimeForceTable;
   crime_lsoas: CrimeLsoaTable;
   crime_types: CrimeLabelTable;
-  crime_outcome_categories: CrimeLabelTable;
+  crime_outcome_categories: OutcomeCategoryTable;
   crime_street_crimes: StreetCrimeTable;
   crime_outcome_events: OutcomeEventTable;
   crime_stop_searches: StopSearchTable;
@@ -33,6 +33,11 @@ export interface CrimeLsoaTable {
 export interface CrimeLabelTable {
   id: Generated<number>;
   label: string;
+}
+
+export interface OutcomeCategoryTable extends CrimeLabelTable {
+  /** The group our mapping puts the label in (groupOfPoliceUkLabel), kept in step at start-up. */
+  outcome_group: string | null;
 }
 
 export interface StreetCrimeTable {

@@ -6,8 +6,7 @@
 import { sql, type Kysely } from "kysely";
 import { isPostgres } from "../../db/migrations/helpers.js";
 import type { Database } from "../../db/schema.js";
-import { countsRollup, labelIds } from "../crime/crime.repository.js";
-import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
+import { countsRollup } from "../crime/crime.repository.js";
 import { periodDates } from "../../stats/periods.js";
 import type { Area, AreaDirectory } from "./areas.js";
 import type { PoliceUkQuery } from "./measures.schema.js";
@@ -118,7 +117,10 @@ async function crimeCounts(
   // An area made of no local authority counts nothing (and `in ()` is no SQL PostgreSQL takes).
   if (scope.parts !== null && authorities.length === 0) return [];
   // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
-  const inGroup = query.kind === "outcome-share" ? [...(await outcomeIdsIn(db, query.outcomeGroup))] : null;
+  const inGroup =
+    query.kind === "outcome-share"
+      ? db.selectFrom("crime_outcome_categories").select("id").where("outcome_group", "=", query.outcomeGroup)
+      : null;
   let counts = db
     .selectFrom(countsRollup({ localAuthority: scope.parts !== null, outcome: inGroup !== null }))
     .select((eb) => [
@@ -130,9 +132,7 @@ async function crimeCounts(
         : [
             eb.fn
               .sum<string | number>(
-                inGroup.length === 0
-                  ? eb.lit(0)
-                  : eb.case().when("last_outcome_id", "in", inGroup).then(eb.ref("count")).else(0).end(),
+                eb.case().when("last_outcome_id", "in", inGroup).then(eb.ref("count")).else(0).end(),
               )
               .as("hits"),
           ]),
@@ -184,11 +184,6 @@ async function searchCounts(
   if (range.from) searches = searches.where("month", ">=", range.from);
   if (range.to) searches = searches.where("month", "<=", range.to);
   return await searches.execute();
-}
-
-async function outcomeIdsIn(db: Kysely<Database>, group: string): Promise<Set<number>> {
-  const ids = await labelIds(db, "crime_outcome_categories");
-  return new Set([...ids].filter(([label]) => groupOfPoliceUkLabel(label) === group).map(([, id]) => id));
 }
 
 function toPoint(figure: MonthFigure): SeriesPoint {
