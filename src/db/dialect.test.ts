@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../test/helpers/test-db.js";
-import { executeManyRows } from "./dialect.js";
+import { executeManyRows, inBulkTransaction } from "./dialect.js";
 
 const database = useTestDatabase();
 
@@ -33,5 +33,64 @@ describe("reading many rows", () => {
     expect(rows).toEqual(await total.execute());
     expect(rows.map((row) => Number(row.count))).toEqual([4_000_000_000]);
     expect(await executeManyRows(kysely, total.where("force_id", "=", "none"))).toEqual([]);
+  });
+});
+
+describe("loading rows in bulk", () => {
+  const awkward = ["tab\there", "line\nbreak", "carriage\rreturn", "back\\slash \\N", "", "plain"];
+  // More rows than one SQLite INSERT takes, and not a multiple of it; every awkward text, null and number.
+  const rows = Array.from({ length: 123 }, (_, i) => [
+    `T${String(i).padStart(6, "0")}`,
+    i % 7 === 0 ? null : `${awkward[i % awkward.length]} ${i}`,
+    i % 5 === 0 ? null : `E0600${i % 10}`,
+  ]);
+
+  it("stores every row and every value as given, across batches", async () => {
+    const { db } = database.current();
+    await inBulkTransaction(db, async ({ insert }) => {
+      await insert("crime_lsoas", ["code", "name", "local_authority_code"], rows.slice(0, 100));
+      await insert("crime_lsoas", ["code", "name", "local_authority_code"], rows.slice(100));
+      await insert(
+        "crime_type_counts",
+        ["force_id", "month", "crime_type_id", "count"],
+        [["norfolk", "2025-03", 7, 42]],
+      );
+    });
+    const stored = await db.kysely
+      .selectFrom("crime_lsoas")
+      .select(["code", "name", "local_authority_code"])
+      .where("code", "like", "T%")
+      .orderBy("code")
+      .execute();
+    expect(stored.map((row) => [row.code, row.name, row.local_authority_code])).toEqual(rows);
+    const counts = await db.kysely
+      .selectFrom("crime_type_counts")
+      .selectAll()
+      .where("month", "=", "2025-03")
+      .execute();
+    expect(counts).toEqual([{ force_id: "norfolk", month: "2025-03", crime_type_id: 7, count: 42 }]);
+  });
+
+  it("keeps none of a transaction's rows when a later load fails", async () => {
+    const { db } = database.current();
+    const failed = inBulkTransaction(db, async ({ insert }) => {
+      await insert(
+        "crime_type_counts",
+        ["force_id", "month", "crime_type_id", "count"],
+        [["suffolk", "2025-04", 1, 5]],
+      );
+      await insert(
+        "crime_type_counts",
+        ["force_id", "month", "crime_type_id", "count"],
+        [["suffolk", "2025-04", null, 5]],
+      );
+    });
+    await expect(failed).rejects.toThrow();
+    const left = await db.kysely
+      .selectFrom("crime_type_counts")
+      .selectAll()
+      .where("force_id", "=", "suffolk")
+      .execute();
+    expect(left).toEqual([]);
   });
 });
