@@ -294,7 +294,8 @@ async function labelDictionary(
   };
 }
 
-const STREET_COLUMNS = [
+/** The street crime columns the ingest writes, in the order of its rows of cells. */
+export const STREET_COLUMNS = [
   "force_id",
   "month",
   "crime_id",
