@@ -23,7 +23,7 @@ import type { Actor } from "../src/modules/audit/actor.js";
 import { countStreetCrimes } from "../src/modules/crime/counts.service.js";
 import { CsvTokenizer } from "../src/modules/crime/csv-tokenizer.js";
 import { EXPECTED_HEADERS } from "../src/modules/crime/file-kinds.js";
-import { ingestPoliceCsv, STREET_COLUMNS } from "../src/modules/crime/ingest.service.js";
+import { ingestPoliceCsv, STREET_COLUMNS, streetCells } from "../src/modules/crime/ingest.service.js";
 import { parsePoliceCsv } from "../src/modules/crime/parse.js";
 import { loadReferenceData, type ReferenceData } from "../src/modules/crime/reference.js";
 import { nationalInput, type NationalInput } from "./national-input.js";
@@ -293,19 +293,14 @@ async function bareWriteStage(url: string, input: NationalInput, schema?: string
         await inBulkTransaction(db, async ({ insert }) => {
           for await (const batch of parser) {
             if (batch.kind !== "street") throw new Error(`${file} is not a street file`);
-            const { forceId, month } = parser.identity;
-            const cells = batch.rows.map((row) => [
-              forceId,
-              month,
-              row.crimeId,
-              row.lsoaCode,
-              row.longitude,
-              row.latitude,
-              row.location,
-              idOf(row.crimeType),
-              row.lastOutcomeCategory === null ? null : idOf(row.lastOutcomeCategory),
-              row.context,
-            ]);
+            const cells = batch.rows.map((row) =>
+              streetCells(
+                parser.identity,
+                row,
+                idOf(row.crimeType),
+                row.lastOutcomeCategory === null ? null : idOf(row.lastOutcomeCategory),
+              ),
+            );
             await insert("crime_street_crimes", STREET_COLUMNS, cells);
             rows += cells.length;
           }

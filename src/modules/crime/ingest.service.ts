@@ -36,6 +36,7 @@ import {
   type PoliceCsvParser,
   type RowBatch,
   type StopAndSearchRow,
+  type StreetCrimeRow,
 } from "./parse.js";
 import { lsoaToLocalAuthority, type ReferenceData } from "./reference.js";
 
@@ -294,7 +295,28 @@ async function labelDictionary(
   };
 }
 
-/** The street crime columns the ingest writes, in the order of its rows of cells. */
+/** A street crime's cells, in STREET_COLUMNS order, its crime type and last outcome given as their ids. */
+export function streetCells(
+  identity: PoliceFileIdentity,
+  row: StreetCrimeRow,
+  crimeTypeId: number,
+  lastOutcomeId: number | null,
+): CellValue[] {
+  return [
+    identity.forceId,
+    identity.month,
+    row.crimeId,
+    row.lsoaCode,
+    row.longitude,
+    row.latitude,
+    row.location,
+    crimeTypeId,
+    lastOutcomeId,
+    row.context,
+  ];
+}
+
+/** The street crime columns the ingest writes. */
 export const STREET_COLUMNS = [
   "force_id",
   "month",
@@ -424,18 +446,7 @@ async function streetLoader(
           const localAuthority = lsoaCode === null ? null : localAuthorityOf(lsoaCode, row.lsoaName);
           groups.set(key, { lsoaCode, localAuthority, type, outcome, count: 1 });
         } else group.count++;
-        cells.push([
-          forceId,
-          month,
-          row.crimeId,
-          row.lsoaCode,
-          row.longitude,
-          row.latitude,
-          row.location,
-          type,
-          outcome,
-          row.context,
-        ]);
+        cells.push(streetCells(identity, row, type, outcome));
       }
       await insert("crime_street_crimes", STREET_COLUMNS, cells);
     },
