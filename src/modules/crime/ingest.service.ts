@@ -454,7 +454,10 @@ async function streetLoader(
       await saveLsoas(trx, [...lsoas.values()]);
       const summed = new Map<string, StreetGroup[]>([["groups", [...groups.values()]]]);
       for (const rollup of STREET_ROLLUPS) {
-        const rows = rollUp(summed.get(rollup.from) ?? [], rollup.key);
+        const source = summed.get(rollup.from);
+        if (source === undefined)
+          throw new Error(`${rollup.table} is summed from ${rollup.from}, not yet summed`);
+        const rows = rollUp(source, rollup.key);
         summed.set(
           rollup.table,
           rows.map((row) => row.group),
