@@ -254,6 +254,13 @@ describe("importing force returns", () => {
       ["warwickshire", 180, 2000],
       ["west-mercia", 440, 4000],
     ]);
+    // The latest period is the force's latest within the range, and so is the group's.
+    const may = await measureSeries(kysely(), measure!, { area: "west-mercia", to: "2026-05-01" });
+    if (may.msg.comparison === null) throw new Error(may.msg.reason);
+    expect(may.msg.comparison.forces.map((f) => [f.forceId, f.numerator, f.denominator]).sort()).toEqual([
+      ["staffordshire", 480, 4000],
+      ["west-mercia", 400, 4000],
+    ]);
   });
 
   it("writes one audit entry per import", async () => {
