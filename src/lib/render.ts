@@ -14,6 +14,13 @@ export function createViewEnvironment(): nunjucks.Environment {
     ]),
     { autoescape: true, throwOnUndefined: false },
   );
+  // govuk-frontend's macros trim every component's HTML, and Nunjucks' own trim is a regular expression
+  // tried at every character: 0.4 ms of the 6 ms a page of actions takes. String.prototype.trim removes
+  // the same characters (those of the expression's \s) in a hundredth of the time.
+  env.addFilter("trim", (value: string) => {
+    const trimmed = value.trim();
+    return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
+  });
   env.addFilter("date", formatDate);
   env.addFilter("dateTime", formatDateTime);
   return env;
