@@ -64,6 +64,17 @@ describe("the public page cache", () => {
     expect(await namesIn(visitor)).toEqual(["Renamed directly"]);
   });
 
+  it("sends a kept page with the same security headers as a fresh one", async () => {
+    const fresh = await new TestClient(app).get("/meetings");
+    const kept = await new TestClient(app).get("/meetings");
+    expect(kept.body).toBe(fresh.body);
+    expect(rendered.get("/meetings")).toBe(1);
+    for (const header of ["content-security-policy", "x-content-type-options", "x-frame-options"]) {
+      expect(fresh.headers[header]).toBeDefined();
+      expect(kept.headers[header]).toBe(fresh.headers[header]);
+    }
+  });
+
   it("renders a page once for the visitors who ask for it at the same moment", async () => {
     const url = "/measures";
     await new TestClient(app).post("/sign-in", { email: "nobody@example.org", password: "x" }); // empties it
