@@ -12,6 +12,7 @@ import * as crimeRollups from "./0010-crime-rollups.js";
 import * as editVersions from "./0011-edit-versions.js";
 import * as msgGroups from "./0012-msg-groups.js";
 import * as outcomeGroups from "./0013-outcome-groups.js";
+import * as measuresVersion from "./0014-measures-version.js";
 
 /** Every migration, in order. A static list, so the compiled app and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0011-edit-versions": editVersions,
   "0012-msg-groups": msgGroups,
   "0013-outcome-groups": outcomeGroups,
+  "0014-measures-version": measuresVersion,
 };

@@ -7,6 +7,8 @@ export interface MeasureTables {
   measure_imports: MeasureImportTable;
   measure_values: MeasureValueTable;
   measure_annotations: MeasureAnnotationTable;
+  /** One row, bumped by triggers on every change to `measures` (migration 0014). */
+  measures_version: { version: number };
 }
 
 export interface MeasureTable {
