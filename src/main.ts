@@ -61,8 +61,9 @@ async function startWorkers(config: Config, db: Db, log: (line: string) => void)
   // The workers accept connections themselves, and must see that policy in their own environment too.
   // With Node's default (the primary hands each connection to a worker), and with the policy set in the
   // primary alone, a third of bench:load's 200 clients had their first request time out after 10 s
-  // while busy workers took in new connections; with both, none did in three 20-second runs (one
-  // 60-second run still had 83 timeouts in 33,000 requests: not yet understood).
+  // while busy workers took in new connections; with both, none did in three 20-second runs. (The
+  // timeouts some runs still had come from libuv accepting one connection per turn of the event loop:
+  // see turnBudget, in app.ts.)
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
   const fork = () => cluster.fork({ NODE_CLUSTER_SCHED_POLICY: "none" });
