@@ -19,8 +19,8 @@ const keptCatalogues = new WeakMap<Executor, { version: number; measures: readon
  * Every measure (or the published ones), ordered by source and id. Pages that list measures read the
  * catalogue on every request, and its couple of hundred rows of 14 columns cost 1.5-2 ms of CPU to read,
  * so it is kept while its version (bumped by triggers on every change to the table, by any process) is
- * unchanged: checking that reads one row. Inside a transaction it is read afresh and not kept, as the
- * transaction may yet be rolled back.
+ * unchanged: checking that reads one row. A transaction reads it afresh and keeps nothing: what it sees
+ * may yet be rolled back (and, kept by transaction, it would serve no other reader).
  */
 export async function listMeasures(db: Executor, options: { publishedOnly: boolean }): Promise<MeasureRow[]> {
   const measures = await catalogue(db);
