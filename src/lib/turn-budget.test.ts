@@ -32,4 +32,21 @@ describe("a turn budget", () => {
     await Promise.all(requests);
     expect(admitted).toEqual([1, 2, 3]);
   });
+
+  it("does not let a request that arrives while others wait pass them", async () => {
+    const admit = turnBudget(5);
+    await admit();
+    busyFor(10);
+    const admitted: string[] = [];
+    // "a" works past the budget and, as it ends, lets a newcomer in (as a finishing request does when
+    // others queue for its place).
+    const a = admit().then(() => {
+      admitted.push("a");
+      busyFor(10);
+      return admit().then(() => admitted.push("newcomer"));
+    });
+    const b = admit().then(() => admitted.push("b"));
+    await Promise.all([a, b]);
+    expect(admitted).toEqual(["a", "b", "newcomer"]);
+  });
 });
