@@ -58,15 +58,13 @@ async function serveWeb(config: Config, db: Db): Promise<void> {
 }
 
 async function startWorkers(config: Config, db: Db, log: (line: string) => void): Promise<void> {
-  // The workers accept connections themselves, and must see that policy in their own environment too.
-  // With Node's default (the primary hands each connection to a worker), and with the policy set in the
-  // primary alone, a third of bench:load's 200 clients had their first request time out after 10 s
-  // while busy workers took in new connections; with both, none did in three 20-second runs. (The
-  // timeouts some runs still had come from libuv accepting one connection per turn of the event loop:
-  // see turnBudget, in app.ts.)
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // Node's default policy: the primary, which serves no requests, takes in each connection and hands the
+  // workers one each in turn. When each worker took in its own, one held 127-135 of bench:load's 200 clients
+  // and the other the rest; as a process works on its requests in the order they come (see registerRequestQueue,
+  // in app.ts), its clients wait in proportion to their number. How soon a worker starts the requests of
+  // connections handed to it under load is bounded by turnBudget, also in app.ts.
   let stopping = false;
-  const fork = () => cluster.fork({ NODE_CLUSTER_SCHED_POLICY: "none" });
+  const fork = () => cluster.fork();
   // A worker that dies is replaced, as a process manager would; one that was asked to stop is not.
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) return;
