@@ -7,6 +7,11 @@ import { registerRequestQueue } from "./request-queue.js";
 /** A test app whose `/hold/:name` requests stay in their handler until the test lets them go. */
 function queuedApp(limit: number) {
   const app = Fastify();
+  // Requests as they reach the server, before the queue.
+  const arrived: string[] = [];
+  app.addHook("onRequest", async (request) => {
+    arrived.push(request.url);
+  });
   registerRequestQueue(app, limit);
   const started: string[] = [];
   const held = new Map<string, () => void>();
@@ -26,7 +31,7 @@ function queuedApp(limit: number) {
   );
   const letGo = (name: string) => held.get(name)!();
   app.addHook("onClose", async () => held.forEach((release) => release()));
-  return { app, started, letGo };
+  return { app, arrived, started, letGo };
 }
 
 async function listen(app: FastifyInstance): Promise<number> {
@@ -41,6 +46,14 @@ async function get(port: number, path: string): Promise<string> {
 
 /** Lets every callback and timer that is due run, so requests move as far as they can. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** Waits until a request over the network has got as far as `reached` shows. */
+async function until(reached: () => boolean): Promise<void> {
+  for (let tries = 0; !reached(); tries++) {
+    if (tries === 200) throw new Error("the request did not get there in 2 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -97,12 +110,14 @@ describe("the request queue", () => {
     const test = queuedApp(1);
     app = test.app;
     const port = await listen(app);
-    const slowReader = httpRequest({ host: "127.0.0.1", port, path: "/large" }, (response) =>
-      response.pause(),
-    );
+    let answered = false;
+    const slowReader = httpRequest({ host: "127.0.0.1", port, path: "/large" }, (response) => {
+      answered = true;
+      response.pause();
+    });
     slowReader.on("error", () => {});
     slowReader.end();
-    await settle();
+    await until(() => answered);
     expect(await get(port, "/quick")).toBe("quick");
     slowReader.destroy();
   });
@@ -111,24 +126,23 @@ describe("the request queue", () => {
     const test = queuedApp(1);
     app = test.app;
     const port = await listen(app);
-    const leave = async (path: string) => {
+    const leave = async (path: string, reached: () => boolean) => {
       const request = httpRequest({ host: "127.0.0.1", port, path });
       request.on("error", () => {});
       request.end();
-      await settle();
+      await until(reached);
       request.destroy();
       await settle();
     };
 
     // The client of "a" leaves while its handler still runs: the next request need not wait for the handler.
-    await leave("/hold/a");
-    expect(test.started).toEqual(["a"]);
+    await leave("/hold/a", () => test.started.includes("a"));
     expect(await get(port, "/quick")).toBe("quick");
 
     // "b" holds the one place; the client of "c" leaves while waiting; when "b" ends, "d" is not stuck behind "c".
     const b = get(port, "/hold/b");
-    await settle();
-    await leave("/hold/c");
+    await until(() => test.started.includes("b"));
+    await leave("/hold/c", () => test.arrived.includes("/hold/c"));
     const d = get(port, "/quick");
     await settle();
     test.letGo("b");
