@@ -16,6 +16,8 @@ export interface AppProcess {
   pid: number;
   /** What the process wrote to stderr, for failure messages. */
   errors(): string;
+  /** What the process wrote to stdout: what it says it has done, as an operator reads it. */
+  output(): string;
   /** SIGTERM lets it finish the requests it holds; SIGKILL drops them (a benchmark's backlog). */
   stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
@@ -36,10 +38,12 @@ export async function startAppProcess(env: Record<string, string>, startupMs = 1
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(rootDir, "src", "main.ts")], {
     cwd: rootDir,
     env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let errors = "";
+  let output = "";
   child.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, "exit");
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
@@ -55,7 +59,7 @@ export async function startAppProcess(env: Record<string, string>, startupMs = 1
       (response) => response.ok,
       () => false,
     );
-    if (up) return { baseUrl, pid: child.pid!, errors: () => errors, stop };
+    if (up) return { baseUrl, pid: child.pid!, errors: () => errors, output: () => output, stop };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();

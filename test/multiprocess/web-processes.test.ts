@@ -55,12 +55,14 @@ describe("several web processes on one port (WEB_PROCESSES)", () => {
         WEB_PROCESSES: "2",
       });
       try {
-        // startAppProcess waits for /healthz, which the first worker to listen answers.
+        // startAppProcess waits for /healthz, which the first worker to listen answers. The primary says so
+        // when both listen: killing the only one listening would close the port until another listens.
         await until(
-          () => childrenOf(app.pid).length === 2,
-          "two web processes run",
+          () => app.output().includes("2 web processes"),
+          "both web processes listen",
           () => app.errors(),
         );
+        expect(childrenOf(app.pid)).toHaveLength(2);
         const workers = childrenOf(app.pid);
         const user = await createTestUser(db, { role: "opcc" });
         const cookie = await signInOverHttp(app.baseUrl, user.email);
