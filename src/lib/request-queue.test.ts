@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { until } from "../../test/helpers/until.js";
 import { registerRequestQueue } from "./request-queue.js";
 
 /** A test app whose `/hold/:name` requests stay in their handler until the test lets them go. */
@@ -48,12 +49,8 @@ async function get(port: number, path: string): Promise<string> {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** Waits until a request over the network has got as far as `reached` shows. */
-async function until(reached: () => boolean): Promise<void> {
-  for (let tries = 0; !reached(); tries++) {
-    if (tries === 200) throw new Error("the request did not get there in 2 s");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const arrives = (reached: () => boolean, what: string) =>
+  until(reached, what, { timeoutMs: 2000, everyMs: 10 });
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -117,7 +114,7 @@ describe("the request queue", () => {
     });
     slowReader.on("error", () => {});
     slowReader.end();
-    await until(() => answered);
+    await arrives(() => answered, "the large answer has begun");
     expect(await get(port, "/quick")).toBe("quick");
     slowReader.destroy();
   });
@@ -130,7 +127,7 @@ describe("the request queue", () => {
       const request = httpRequest({ host: "127.0.0.1", port, path });
       request.on("error", () => {});
       request.end();
-      await until(reached);
+      await arrives(reached, `${path} has arrived`);
       request.destroy();
       await settle();
     };
@@ -141,7 +138,7 @@ describe("the request queue", () => {
 
     // "b" holds the one place; the client of "c" leaves while waiting; when "b" ends, "d" is not stuck behind "c".
     const b = get(port, "/hold/b");
-    await until(() => test.started.includes("b"));
+    await arrives(() => test.started.includes("b"), "b has started");
     await leave("/hold/c", () => test.arrived.includes("/hold/c"));
     const d = get(port, "/quick");
     await settle();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestUser } from "../factories.js";
 import { useTestDatabase } from "../helpers/test-db.js";
+import { until } from "../helpers/until.js";
 import { signInOverHttp, startAppProcess } from "./app-process.js";
 
 const database = useTestDatabase();
@@ -34,12 +35,6 @@ const running = (pid: number) => {
     return false;
   }
 };
-async function until(condition: () => boolean, what: string, errors: () => string): Promise<void> {
-  for (const deadline = Date.now() + 60_000; !condition();) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}: ${errors()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("several web processes on one port (WEB_PROCESSES)", () => {
   it(
@@ -57,13 +52,11 @@ describe("several web processes on one port (WEB_PROCESSES)", () => {
       try {
         // startAppProcess waits for /healthz, which the first worker to listen answers. The primary says so
         // when both listen: killing the only one listening would close the port until another listens.
-        await until(
-          () => app.output().includes("2 web processes"),
-          "both web processes listen",
-          () => app.errors(),
-        );
-        expect(childrenOf(app.pid)).toHaveLength(2);
+        await until(() => app.output().includes("2 web processes"), "both web processes listen", {
+          detail: () => app.errors(),
+        });
         const workers = childrenOf(app.pid);
+        expect(workers).toHaveLength(2);
         const user = await createTestUser(db, { role: "opcc" });
         const cookie = await signInOverHttp(app.baseUrl, user.email);
         for (let i = 0; i < 10; i += 1) {
@@ -78,7 +71,7 @@ describe("several web processes on one port (WEB_PROCESSES)", () => {
             return now.length === 2 && !now.includes(workers[0]!);
           },
           "the killed worker is replaced",
-          () => app.errors(),
+          { detail: () => app.errors() },
         );
         const after = await fetch(`${app.baseUrl}/actions`, { headers: { cookie }, redirect: "manual" });
         expect(after.status, app.errors()).toBe(200);
