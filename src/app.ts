@@ -43,6 +43,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Every route with the access rule it declared. */
     routeTable: readonly RouteAccess[];
+    /** Renders part of a page (no layout), for a route that keeps it between requests. */
+    renderPart(template: string, context: Record<string, unknown>): string;
   }
   interface FastifyRequest {
     user: CurrentUser | null;
@@ -234,6 +236,9 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
     app.csrfProtection(request, reply, done);
   });
 
+  app.decorate("renderPart", (template: string, context: Record<string, unknown>) =>
+    views.render(template, context),
+  );
   app.decorateReply("page", function (this: FastifyReply, template: string, context = {}, status = 200) {
     const request = this.request;
     const flash = request.session.flash;

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import { openDatabase } from "../../db/database.js";
-import { listMeasures } from "./measures.repository.js";
+import { fromKeptCatalogue, listMeasures } from "./measures.repository.js";
 import { ensureMeasureCatalogue } from "./measures.service.js";
 
 const database = useTestDatabase();
@@ -65,5 +65,33 @@ describe("the measures catalogue, kept in memory", () => {
     const list = await listMeasures(db.kysely, all);
     list.length = 0;
     expect((await listMeasures(db.kysely, all)).length).toBeGreaterThan(0);
+  });
+});
+
+describe("what is worked out from the kept catalogue", () => {
+  it("is worked out once while the catalogue is unchanged, again once it changes, and afresh in a transaction", async () => {
+    const { db } = database.current();
+    await ensureMeasureCatalogue(db.kysely);
+    let workedOut = 0;
+    const count = (executor: Parameters<typeof fromKeptCatalogue>[0], key = "count") =>
+      fromKeptCatalogue(executor, key, (measures) => {
+        workedOut += 1;
+        return measures.length;
+      });
+    const before = await count(db.kysely);
+    expect(await count(db.kysely)).toBe(before);
+    expect(workedOut).toBe(1);
+    await count(db.kysely, "another key");
+    expect(workedOut).toBe(2);
+
+    await sql`delete from measures where id = 'crimes.robbery'`.execute(db.kysely);
+    expect(await count(db.kysely)).toBe(before - 1);
+    expect(workedOut).toBe(3);
+
+    await db.kysely.transaction().execute(async (trx) => {
+      await count(trx);
+      await count(trx);
+    });
+    expect(workedOut).toBe(5);
   });
 });

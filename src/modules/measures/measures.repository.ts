@@ -23,8 +23,36 @@ const keptCatalogues = new WeakMap<Executor, { version: number; measures: readon
  * may yet be rolled back (and, kept by transaction, it would serve no other reader).
  */
 export async function listMeasures(db: Executor, options: { publishedOnly: boolean }): Promise<MeasureRow[]> {
-  const measures = await catalogue(db);
+  return visibleMeasures(await catalogue(db), options);
+}
+
+export function visibleMeasures(
+  measures: readonly MeasureRow[],
+  options: { publishedOnly: boolean },
+): MeasureRow[] {
   return measures.filter((measure) => !options.publishedOnly || measure.published === 1);
+}
+
+/** What has been worked out from each kept catalogue (see fromKeptCatalogue), let go with it. */
+const workedOut = new WeakMap<readonly MeasureRow[], Map<string, unknown>>();
+
+/**
+ * Something worked out from the whole catalogue that costs more than reading it, such as the measures
+ * page's table or the API's list, kept with the catalogue it came from: worked out again once the
+ * catalogue changes, and afresh each time inside a transaction. `key` names what is worked out and every
+ * other input it depends on, each from a small fixed set of values, so that few are kept.
+ */
+export async function fromKeptCatalogue<T>(
+  db: Executor,
+  key: string,
+  workOut: (measures: readonly MeasureRow[]) => T,
+): Promise<T> {
+  const measures = await catalogue(db);
+  if (db.isTransaction) return workOut(measures);
+  let kept = workedOut.get(measures);
+  if (!kept) workedOut.set(measures, (kept = new Map<string, unknown>()));
+  if (!kept.has(key)) kept.set(key, workOut(measures));
+  return kept.get(key) as T;
 }
 
 async function catalogue(db: Executor): Promise<readonly MeasureRow[]> {

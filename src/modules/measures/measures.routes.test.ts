@@ -140,6 +140,49 @@ describe("measure pages and API", () => {
     ).toBeGreaterThan(100);
   });
 
+  it("shows a change to the catalogue at once in every kept view of it: page, filter and API, signed in or not", async () => {
+    const { db } = database.current();
+    const rename = (name: string, published: 0 | 1) =>
+      db.kysely
+        .updateTable("measures")
+        .set({ name, published })
+        .where("id", "=", "crimes.neighbourhood")
+        .execute();
+    const views = [
+      [editor, "/measures"],
+      [panel, "/measures?priority=neighbourhood-crime"],
+      [panel, "/api/measures"],
+    ] as const;
+    const read = () => Promise.all(views.map(([client, url]) => client.get(url).then((r) => r.body)));
+    for (const body of await read()) expect(body).toContain("Neighbourhood crime");
+    expect((await editor.get("/measures")).body).toMatch(
+      /Neighbourhood crime<\/a><\/td>(?:(?!<\/tr>)[\s\S])*Not published/,
+    );
+
+    await rename("Crime in neighbourhoods", 1);
+    for (const body of await read()) expect(body).toContain("Crime in neighbourhoods");
+    expect((await editor.get("/measures")).body).toMatch(
+      /Crime in neighbourhoods<\/a><\/td>(?:(?!<\/tr>)[\s\S])*Published/,
+    );
+
+    await rename("Neighbourhood crime", 0);
+    for (const body of await read()) expect(body).not.toContain("Crime in neighbourhoods");
+  });
+
+  it("filters the measures page by source and national priority, ignoring values it does not know", async () => {
+    const rowsOf = (body: string) =>
+      [...body.matchAll(/<a class="govuk-link" href="\/measures\/([^"]+)">/g)].map((m) => m[1]);
+    const neighbourhood = rowsOf((await panel.get("/measures?priority=neighbourhood-crime")).body);
+    expect(neighbourhood).toContain("crimes.neighbourhood");
+    expect(neighbourhood).not.toContain("crimes.all");
+    const all = rowsOf((await panel.get("/measures")).body);
+    expect(all.length).toBeGreaterThan(neighbourhood.length);
+    expect(rowsOf((await panel.get("/measures?priority=not-a-priority")).body)).toEqual(all);
+    const forceReturns = rowsOf((await panel.get("/measures?source=force+return")).body);
+    expect(forceReturns).toContain(satisfaction);
+    expect(forceReturns).not.toContain("crimes.all");
+  });
+
   it("documents the API", async () => {
     const docs = (await visitor.get("/api/docs")).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(docs.paths)).toEqual(["/api/measures", "/api/measures/{id}/series"]);

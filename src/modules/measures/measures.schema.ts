@@ -35,7 +35,10 @@ export const nationalPriorities = {
   "victim-satisfaction": "Improve satisfaction among victims, with a focus on victims of domestic abuse",
 } as const;
 export type NationalPriority = keyof typeof nationalPriorities;
-const nationalPriorityIds = Object.keys(nationalPriorities) as [NationalPriority, ...NationalPriority[]];
+export const nationalPriorityIds = Object.keys(nationalPriorities) as [
+  NationalPriority,
+  ...NationalPriority[],
+];
 
 export const areaTypes = ["force", "lpa", "local_authority"] as const;
 export type AreaType = (typeof areaTypes)[number];

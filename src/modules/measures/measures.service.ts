@@ -78,12 +78,8 @@ export async function ensureMeasureCatalogue(db: Kysely<Database>): Promise<stri
   return missing.map((m) => m.id);
 }
 
-export async function listCatalogue(
-  db: Kysely<Database>,
-  options: { publishedOnly: boolean },
-): Promise<MeasureRow[]> {
-  return listMeasures(db, options);
-}
+// The catalogue as the repository keeps it; read through the service like everything else.
+export { listMeasures as listCatalogue, fromKeptCatalogue, visibleMeasures } from "./measures.repository.js";
 
 /** A measure the reader may see: unpublished ones exist only for signed-in users. */
 export async function measureFor(
