@@ -39,8 +39,9 @@ const workedOut = new WeakMap<readonly MeasureRow[], Map<string, unknown>>();
 /**
  * Something worked out from the whole catalogue that costs more than reading it, such as the measures
  * page's table or the API's list, kept with the catalogue it came from: worked out again once the
- * catalogue changes, and afresh each time inside a transaction. `key` names what is worked out and every
- * other input it depends on, each from a small fixed set of values, so that few are kept.
+ * catalogue changes, and each time inside a transaction, which reads the catalogue afresh. `key` names
+ * what is worked out and every other input it depends on, each from a small fixed set of values, so that
+ * few are kept.
  */
 export async function fromKeptCatalogue<T>(
   db: Executor,
@@ -48,7 +49,6 @@ export async function fromKeptCatalogue<T>(
   workOut: (measures: readonly MeasureRow[]) => T,
 ): Promise<T> {
   const measures = await catalogue(db);
-  if (db.isTransaction) return workOut(measures);
   let kept = workedOut.get(measures);
   if (!kept) workedOut.set(measures, (kept = new Map<string, unknown>()));
   if (!kept.has(key)) kept.set(key, workOut(measures));
