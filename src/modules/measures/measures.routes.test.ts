@@ -140,7 +140,7 @@ describe("measure pages and API", () => {
     ).toBeGreaterThan(100);
   });
 
-  it("shows a change to the catalogue at once in every kept view of it: page, filter and API, signed in or not", async () => {
+  it("shows a change to the catalogue at once in every kept view of it: an editor's page, a filtered page and the API", async () => {
     const { db } = database.current();
     const rename = (name: string, published: 0 | 1) =>
       db.kysely
