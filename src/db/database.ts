@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import { OwnSchemaPostgresDialect } from "./postgres-introspector.js";
+import { preparingPool } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -83,7 +84,9 @@ function openPostgres(url: string, options: OpenOptions): Db {
     max: options.poolSize ?? 10,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
-  const kysely = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({
+    dialect: new OwnSchemaPostgresDialect({ pool: preparingPool(pool) }),
+  });
   const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
   return {
     kysely,
