@@ -32,8 +32,6 @@ function preparingClient(client: pg.PoolClient, limit: number): PostgresPoolClie
   let names = new Map<string, string>();
   /** Names made on this connection: a name is never given twice, even after names are forgotten. */
   let made = 0;
-  /** Kysely opens and closes transactions with these statements, on the connection it holds. */
-  let inTransaction = false;
 
   function nameOf(text: string): string | undefined {
     const name = names.get(text);
@@ -44,8 +42,6 @@ function preparingClient(client: pg.PoolClient, limit: number): PostgresPoolClie
   }
 
   async function run(text: string, values: unknown[]): Promise<pg.QueryResult> {
-    if (/^(begin|start transaction)\b/i.test(text)) inTransaction = true;
-    else if (/^(commit|rollback(?!\s+to\b))\b/i.test(text)) inTransaction = false;
     const name = nameOf(text);
     if (name === undefined) return client.query(text, values);
     try {
@@ -57,7 +53,9 @@ function preparingClient(client: pg.PoolClient, limit: number): PostgresPoolClie
       // transaction the old ones are dropped and the read is run again; inside one, the transaction has
       // failed already, and the old ones stay until the connection closes.
       names = new Map();
-      if (inTransaction) throw error;
+      // pg hands the error over before the server's next ready message, so the status is still the
+      // one from before this read: "I" when no transaction was open.
+      if (client.getTransactionStatus() !== "I") throw error;
       await client.query("deallocate all");
       return run(text, values);
     }
