@@ -25,6 +25,18 @@ export async function findMsgGroup(db: Executor, forceId: string): Promise<MsgGr
   return { ...group, memberIds: rows.flatMap((row) => (row.member_id === null ? [] : [row.member_id])) };
 }
 
+/**
+ * A force's peers' ids as a subquery, so that a read of figures can take theirs in the same statement as
+ * the force's own (see measurePoints).
+ */
+export function msgPeerIdsQuery(db: Executor, forceId: string) {
+  return db
+    .selectFrom("msg_group_members as m")
+    .innerJoin("msg_groups as g", "g.id", "m.group_id")
+    .select("m.force_id")
+    .where("g.force_id", "=", forceId);
+}
+
 export async function listMsgGroups(db: Executor): Promise<MsgGroup[]> {
   const groups = await db.selectFrom("msg_groups").selectAll().orderBy("force_id").execute();
   const members = await db

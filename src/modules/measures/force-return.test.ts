@@ -12,6 +12,7 @@ import {
   ForceReturnRejectedError,
   ensureMeasureCatalogue,
   importForceReturn,
+  measurePoints,
   measureSeries,
 } from "./measures.service.js";
 
@@ -261,6 +262,29 @@ describe("importing force returns", () => {
       ["staffordshire", 480, 4000],
       ["west-mercia", 400, 4000],
     ]);
+    // The peers come in the force's read: members only, and only for the force's latest period.
+    const westMercia = context.areas.get("force", "west-mercia")!;
+    const periodsByArea = async (to: string) =>
+      Object.fromEntries(
+        [
+          ...(await measurePoints(
+            kysely(),
+            measure!,
+            [westMercia],
+            { from: "2026-05-01", to },
+            "west-mercia",
+          )),
+        ].map(([code, points]) => [code, points.map((p) => p.period)]),
+      );
+    expect(await periodsByArea("2026-06-01")).toEqual({
+      "west-mercia": ["2026-05", "2026-06"],
+      staffordshire: ["2026-06"],
+      warwickshire: ["2026-06"],
+    });
+    expect(await periodsByArea("2026-05-01")).toEqual({
+      "west-mercia": ["2026-05"],
+      staffordshire: ["2026-05"],
+    });
   });
 
   it("writes one audit entry per import", async () => {

@@ -1,5 +1,6 @@
-import type { Kysely, Transaction, Updateable } from "kysely";
+import type { Kysely, SelectQueryBuilder, Transaction, Updateable } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { msgPeerIdsQuery } from "../crime/msg-groups.repository.js";
 import type { CheckedValue } from "./force-return.js";
 import type { AreaType } from "./measures.schema.js";
 import type {
@@ -104,6 +105,11 @@ export interface SeriesFilter {
   areas: readonly { type: AreaType; code: string }[];
   from?: string | undefined;
   to?: string | undefined;
+  /**
+   * Also the values of this force's Most Similar Group peers, for the force's latest period in the range
+   * only: what a series compares the force with, read in the same statement.
+   */
+  peersAtLatestOf?: string | undefined;
 }
 
 /** The values of a measure for the areas (all the areas of a breakdown at once), ordered by period. */
@@ -113,19 +119,33 @@ export function listValues(
   filter: SeriesFilter,
 ): Promise<MeasureValueRow[]> {
   if (filter.areas.length === 0) return Promise.resolve([]);
-  let query = db
-    .selectFrom("measure_values")
-    .selectAll()
-    .where("measure_id", "=", measureId)
-    .where((eb) =>
+  const inRange = <O>(query: SelectQueryBuilder<Database, "measure_values", O>) =>
+    query
+      .$if(filter.from !== undefined, (qb) => qb.where("period_start", ">=", filter.from!))
+      .$if(filter.to !== undefined, (qb) => qb.where("period_start", "<=", filter.to!));
+  const ofMeasure = db.selectFrom("measure_values").where("measure_id", "=", measureId);
+  const values = ofMeasure.selectAll();
+  let query = inRange(
+    values.where((eb) =>
       eb.or(
         filter.areas.map((area) =>
           eb.and([eb("area_type", "=", area.type), eb("area_code", "=", area.code)]),
         ),
       ),
+    ),
+  );
+  const forceId = filter.peersAtLatestOf;
+  if (forceId !== undefined) {
+    const latest = inRange(
+      ofMeasure.where("area_type", "=", "force").where("area_code", "=", forceId),
+    ).select((eb) => eb.fn.max("period_start").as("latest"));
+    query = query.unionAll(
+      values
+        .where("area_type", "=", "force")
+        .where("area_code", "in", msgPeerIdsQuery(db, forceId))
+        .where("period_start", "=", latest),
     );
-  if (filter.from) query = query.where("period_start", ">=", filter.from);
-  if (filter.to) query = query.where("period_start", "<=", filter.to);
+  }
   return query.orderBy("period_start").execute();
 }
 

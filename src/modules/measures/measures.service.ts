@@ -283,24 +283,36 @@ const pointOf = (row: MeasureValueRow): SeriesPoint => ({
 /**
  * Each area's points of a measure in a range, by area code: the figures alone, without the change,
  * SPC and comparison a series adds. The areas are read together: a breakdown by area costs one query,
- * not a series an area. An area with no figures, or none the measure can have, has no points.
+ * not a series an area. An area with no figures, or none the measure can have, has no points. With
+ * peersAtLatestOf (a force among those wanted), its Most Similar Group peers' figures come too, for that
+ * force's latest period in the range only, read in the same statements.
  */
 export async function measurePoints(
   db: Kysely<Database>,
   measure: MeasureRow,
   wanted: readonly Area[],
   range: Pick<SeriesQuery, "from" | "to">,
+  peersAtLatestOf?: string,
 ): Promise<Map<string, SeriesPoint[]>> {
   if (measure.query_json === null) {
-    const rows = await listValues(db, measure.id, { areas: wanted, from: range.from, to: range.to });
+    const rows = await listValues(db, measure.id, {
+      areas: wanted,
+      from: range.from,
+      to: range.to,
+      peersAtLatestOf,
+    });
     const points = new Map<string, SeriesPoint[]>(wanted.map((area) => [area.code, []]));
-    for (const row of rows) points.get(row.area_code)?.push(pointOf(row));
+    for (const row of rows) {
+      const ofArea = points.get(row.area_code) ?? [];
+      points.set(row.area_code, ofArea);
+      ofArea.push(pointOf(row));
+    }
     return points;
   }
   const query = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
   // data.police.uk figures are monthly: a range of period start dates is a range of months.
   const months = { from: range.from?.slice(0, 7), to: range.to?.slice(0, 7) };
-  return policeUkSeries(db, query, wanted, await areaDirectory(), months);
+  return policeUkSeries(db, query, wanted, await areaDirectory(), months, peersAtLatestOf);
 }
 
 /** A measure's series for an area and range, with change, SPC and peer comparison. */
@@ -314,28 +326,25 @@ export async function measureSeries(
   if (!area) throw new NotFoundError(`No area ${query.area}`);
   const policeQuery =
     measure.query_json === null ? null : policeUkQuerySchema.parse(JSON.parse(measure.query_json));
-  // Independent reads at once: on PostgreSQL each is a round trip.
-  const [annotations, group, points] = await Promise.all([
+  // Independent reads at once: on PostgreSQL each is a round trip. A force is compared only with its Most
+  // Similar Group, never with whichever forces have data: the other members' figures for the latest period
+  // come with the force's own.
+  const peersOf = area.type === "force" ? area.code : undefined;
+  const [annotations, group, byArea] = await Promise.all([
     listAnnotations(db, measure.id),
-    area.type === "force" ? msgPeerIds(db, area.code) : null,
-    measurePoints(db, measure, [area], query).then((byArea) => byArea.get(area.code) ?? []),
+    peersOf === undefined ? null : msgPeerIds(db, peersOf),
+    measurePoints(db, measure, [area], query, peersOf),
   ]);
-  // A force is compared only with its Most Similar Group, never with whichever forces have data: the
-  // other members' figures for the latest period, read together.
+  const points = byArea.get(area.code) ?? [];
   const latest = points[points.length - 1];
   const otherMembers = [...(group?.forceIds ?? [])]
     .filter((forceId) => forceId !== area.code)
     .map((forceId) => areas.get("force", forceId))
     .filter((force): force is Area => force !== undefined);
-  const membersPoints =
-    latest && otherMembers.length > 0
-      ? await measurePoints(db, measure, otherMembers, { from: latest.periodStart, to: latest.periodStart })
-      : new Map<string, SeriesPoint[]>();
-  membersPoints.set(area.code, points);
   const peers: PeerFigure[] =
     latest && group
       ? [area, ...otherMembers].flatMap((force) => {
-          const point = membersPoints.get(force.code)?.find((p) => p.period === latest.period);
+          const point = byArea.get(force.code)?.find((p) => p.period === latest.period);
           const year = Number(latest.periodStart.slice(0, 4));
           return point
             ? [{ forceId: force.code, point, population: areas.population(force, year)?.population ?? null }]

@@ -8,7 +8,8 @@ import { loadReferenceData, policeForceAreaPopulation } from "../crime/reference
 import { ingestFile, policeFixtures, writeTemporaryCsv } from "../crime/test-support.js";
 import { builtInMeasures } from "./catalogue.js";
 import { findMeasure } from "./measures.repository.js";
-import { ensureMeasureCatalogue, measureSeries } from "./measures.service.js";
+import { areaDirectory } from "./areas.js";
+import { ensureMeasureCatalogue, measurePoints, measureSeries } from "./measures.service.js";
 
 // Real data.police.uk files (Open Government Licence v3.0), see test/fixtures/police-uk/README.md.
 const streetFiles = [
@@ -160,5 +161,19 @@ describe("data.police.uk measures, from the aggregates", () => {
       ],
     ]);
     expect(series.msg.comparison.focus?.forceId).toBe("west-mercia");
+
+    // The peers come in the force's read, for its latest loaded month in range only.
+    const westMercia = (await areaDirectory()).get("force", "west-mercia")!;
+    const monthsByArea = async (to: string) =>
+      Object.fromEntries(
+        [...(await measurePoints(kysely(), measure!, [westMercia], { to }, "west-mercia"))].map(
+          ([code, points]) => [code, points.map((p) => p.period)],
+        ),
+      );
+    expect(await monthsByArea("2025-01-01")).toEqual({
+      "west-mercia": ["2025-01"],
+      "devon-and-cornwall": ["2025-01"],
+    });
+    expect(await monthsByArea("2025-05-01")).toEqual({ "west-mercia": ["2025-01", "2025-05"] });
   });
 });

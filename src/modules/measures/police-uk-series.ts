@@ -3,10 +3,11 @@
  * smallest that holds the dimensions asked for) and stop-and-search rows. A month is in a series only if that force's file for it was
  * loaded; within a loaded month, a crime type with no rows counts 0.
  */
-import { sql, type Kysely } from "kysely";
+import { isExpression, sql, type Expression, type Kysely, type SelectQueryBuilder } from "kysely";
 import { isPostgres } from "../../db/migrations/helpers.js";
 import type { Database } from "../../db/schema.js";
 import { countsRollup } from "../crime/crime.repository.js";
+import { msgPeerIdsQuery } from "../crime/msg-groups.repository.js";
 import { periodDates } from "../../stats/periods.js";
 import type { Area, AreaDirectory } from "./areas.js";
 import type { PoliceUkQuery } from "./measures.schema.js";
@@ -33,6 +34,42 @@ interface Scope {
   forceIds: readonly string[];
   /** Area code → the ONS codes of its local authorities; null to count each force whole. */
   parts: ReadonlyMap<string, readonly string[]> | null;
+  /** With forces whole: also this force's Most Similar Group peers, in its latest loaded month in range only. */
+  peersAtLatestOf?: string | undefined;
+}
+
+/**
+ * The rows a read takes: of the forces named (or of a subquery's), in a range of months or in the one month
+ * a subquery gives.
+ */
+interface Slice {
+  forceIds: readonly string[] | Expression<string>;
+  months: MonthRange | Expression<string | null>;
+}
+
+/**
+ * Narrows a read of a table with force_id and month columns to a slice. Naming the forces lets the
+ * (force_id, month, …) indexes of the rollups and ingests narrow the read.
+ */
+function inSlice<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  slice: Slice,
+): SelectQueryBuilder<DB, TB, O> {
+  const month = sql.ref<string>("month");
+  const narrowed = query.where(sql.ref<string>("force_id"), "in", slice.forceIds);
+  if (isExpression(slice.months)) return narrowed.where(month, "=", slice.months);
+  const { from, to } = slice.months;
+  return narrowed
+    .$if(from !== undefined, (qb) => qb.where(month, ">=", from!))
+    .$if(to !== undefined, (qb) => qb.where(month, "<=", to!));
+}
+
+/** The read of each slice, as one statement (union all). */
+function acrossSlices<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  slices: readonly Slice[],
+): SelectQueryBuilder<DB, TB, O> {
+  return slices.map((slice) => inSlice(query, slice)).reduce((all, more) => all.unionAll(more));
 }
 
 interface CountRow {
@@ -47,7 +84,8 @@ interface CountRow {
  * Each force's figure for each month in range, ordered by month: whole, or for each part of the force.
  * Parts are read together, grouped by local authority, and each summed from its own authorities: an
  * LPA and the authorities it is made of cost one query, not one each. The months loaded and the counts
- * are read at once: on PostgreSQL each query is a round trip.
+ * are read at once: on PostgreSQL each query is a round trip. A force's peers come in the same two
+ * statements (union all), their month given by a subquery: not a third query after the force's months.
  */
 async function monthlyFigures(
   db: Kysely<Database>,
@@ -56,23 +94,26 @@ async function monthlyFigures(
   range: MonthRange,
 ): Promise<MonthFigure[]> {
   const isCrimes = query.kind === "crimes" || query.kind === "outcome-share";
-  let loaded = db
-    .selectFrom("crime_ingests")
-    .select(["force_id", "month"])
-    .distinct()
-    .where("kind", "=", isCrimes ? "street" : "stop-and-search")
-    .where("force_id", "in", scope.forceIds);
-  if (range.from) loaded = loaded.where("month", ">=", range.from);
-  if (range.to) loaded = loaded.where("month", "<=", range.to);
+  const kind = isCrimes ? "street" : "stop-and-search";
+  const ingests = db.selectFrom("crime_ingests").where("kind", "=", kind);
+  const slices: Slice[] = [{ forceIds: scope.forceIds, months: range }];
+  if (scope.peersAtLatestOf !== undefined) {
+    const latest = inSlice(ingests, { forceIds: [scope.peersAtLatestOf], months: range })
+      .select((eb) => eb.fn.max("month").as("month"))
+      .$asScalar();
+    slices.push({ forceIds: msgPeerIdsQuery(db, scope.peersAtLatestOf).$asScalar(), months: latest });
+  }
   const partsOfAuthority = new Map<string, string[]>();
   for (const [part, authorities] of scope.parts ?? []) {
     for (const code of authorities) partsOfAuthority.set(code, [...(partsOfAuthority.get(code) ?? []), part]);
   }
   const [months, rows] = await Promise.all([
-    loaded.orderBy("month").execute(),
+    acrossSlices(ingests.select(["force_id", "month"]).distinct(), slices)
+      .orderBy("month")
+      .execute(),
     isCrimes
-      ? crimeCounts(db, query, scope, [...partsOfAuthority.keys()], range)
-      : searchCounts(db, query, scope, range),
+      ? crimeCounts(db, query, scope, [...partsOfAuthority.keys()], slices)
+      : searchCounts(db, query, slices),
   ]);
   const parts = scope.parts === null ? [null] : [...scope.parts.keys()];
   const keyOf = (forceId: string, month: string, part: string | null) => `${forceId}|${month}|${part}`;
@@ -106,13 +147,13 @@ async function monthlyFigures(
   return [...figures.values()];
 }
 
-/** Street crimes of the query's types by force and month (and local authority, for parts). */
+/** Street crimes of the query's types by force and month (and local authority, for parts), for each slice. */
 async function crimeCounts(
   db: Kysely<Database>,
   query: Extract<PoliceUkQuery, { kind: "crimes" | "outcome-share" }>,
   scope: Scope,
   authorities: readonly string[],
-  range: MonthRange,
+  slices: readonly Slice[],
 ): Promise<CountRow[]> {
   // An area made of no local authority counts nothing (and `in ()` is no SQL PostgreSQL takes).
   if (scope.parts !== null && authorities.length === 0) return [];
@@ -145,8 +186,6 @@ async function crimeCounts(
         ? eb("crime_type_id", "=", sql<number>`any(array(${typeIds}))`)
         : eb("crime_type_id", "in", typeIds);
     })
-    // Naming the forces lets the (force_id, month, crime_type_id) index narrow the read.
-    .where("force_id", "in", scope.forceIds)
     .groupBy(["force_id", "month"]);
   if (scope.parts !== null) {
     // On PostgreSQL the codes go as one array: a kept (generic) plan builds `in ($1, $2, …)` into an
@@ -159,19 +198,20 @@ async function crimeCounts(
       )
       .groupBy("local_authority_code");
   }
-  if (range.from) counts = counts.where("month", ">=", range.from);
-  if (range.to) counts = counts.where("month", "<=", range.to);
-  return await counts.$if(scope.parts !== null, (qb) => qb.select("local_authority_code")).execute();
+  return await acrossSlices(
+    counts.$if(scope.parts !== null, (qb) => qb.select("local_authority_code")),
+    slices,
+  ).execute();
 }
 
-/** Stop-and-search records by force and month. */
+/** Stop-and-search records by force and month, for each slice. */
 async function searchCounts(
   db: Kysely<Database>,
   query: Extract<PoliceUkQuery, { kind: "searches" | "search-outcome-share" }>,
-  scope: Scope,
-  range: MonthRange,
+  slices: readonly Slice[],
 ): Promise<CountRow[]> {
-  let searches = db
+  const ethnicity = query.kind === "searches" ? query.ethnicity : undefined;
+  const searches = db
     .selectFrom("crime_stop_searches")
     .select((eb) => [
       "force_id",
@@ -185,13 +225,9 @@ async function searchCounts(
           ]
         : []),
     ])
-    .where("force_id", "in", scope.forceIds)
+    .$if(ethnicity !== undefined, (qb) => qb.where("officer_defined_ethnicity", "=", ethnicity!))
     .groupBy(["force_id", "month"]);
-  if (query.kind === "searches" && query.ethnicity)
-    searches = searches.where("officer_defined_ethnicity", "=", query.ethnicity);
-  if (range.from) searches = searches.where("month", ">=", range.from);
-  if (range.to) searches = searches.where("month", "<=", range.to);
-  return await searches.execute();
+  return await acrossSlices(searches, slices).execute();
 }
 
 function toPoint(figure: MonthFigure): SeriesPoint {
@@ -228,7 +264,8 @@ export function unsupportedArea(query: PoliceUkQuery, area: Area): string | null
 /**
  * Each area's series, by area code: a force's counted whole, and the areas within each force (its LPAs,
  * its local authorities) read together, so a breakdown by area costs one query rather than one an area.
- * An area the data does not cover has no points.
+ * An area the data does not cover has no points. With peersAtLatestOf (a force wanted whole), its Most
+ * Similar Group peers come too, each with its figure for that force's latest loaded month in range.
  */
 export async function policeUkSeries(
   db: Kysely<Database>,
@@ -236,6 +273,7 @@ export async function policeUkSeries(
   wanted: readonly Area[],
   areas: AreaDirectory,
   range: MonthRange,
+  peersAtLatestOf?: string,
 ): Promise<Map<string, SeriesPoint[]>> {
   const series = new Map<string, SeriesPoint[]>(wanted.map((area) => [area.code, []]));
   const wholeForces: string[] = [];
@@ -253,10 +291,20 @@ export async function policeUkSeries(
   const reads = [...partsByForce].map(([forceId, parts]) =>
     monthlyFigures(db, query, { forceIds: [forceId], parts }, range),
   );
-  if (wholeForces.length > 0)
-    reads.push(monthlyFigures(db, query, { forceIds: wholeForces, parts: null }, range));
+  if (wholeForces.length > 0) {
+    const peersOf =
+      peersAtLatestOf !== undefined && wholeForces.includes(peersAtLatestOf) ? peersAtLatestOf : undefined;
+    reads.push(
+      monthlyFigures(db, query, { forceIds: wholeForces, parts: null, peersAtLatestOf: peersOf }, range),
+    );
+  }
   for (const figures of await Promise.all(reads)) {
-    for (const figure of figures) series.get(figure.part ?? figure.forceId)?.push(toPoint(figure));
+    for (const figure of figures) {
+      const code = figure.part ?? figure.forceId;
+      const points = series.get(code) ?? [];
+      series.set(code, points);
+      points.push(toPoint(figure));
+    }
   }
   return series;
 }
