@@ -23,13 +23,15 @@ const NEXT_MEETINGS_SHOWN = 5;
 export async function homeDashboard(db: Kysely<Database>, now = new Date()) {
   const today = todayInUk(now);
   const quarter = periodContaining("financialQuarter", today);
-  const measureIds = await measureIdsWithFigures(db, HOME_FORCE_ID, periodDates(quarter));
+  // The exceptions wait on which measures have figures; the rest need not wait with them.
   const [meetings, outstanding, actions, findings, exceptions] = await Promise.all([
     listMeetings(db),
     listOutstandingPaperRequests(db),
     overdueActions(db, today),
     listRegister(db, { overdue: true }, today),
-    findMeasureExceptions(db, { period: quarter, areaCode: HOME_FORCE_ID, measureIds }),
+    measureIdsWithFigures(db, HOME_FORCE_ID, periodDates(quarter)).then((measureIds) =>
+      findMeasureExceptions(db, { period: quarter, areaCode: HOME_FORCE_ID, measureIds }),
+    ),
   ]);
   const nextMeetings = meetings
     .filter((meeting) => meeting.date >= today && UPCOMING_STATUSES.includes(meeting.status))
