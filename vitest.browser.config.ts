@@ -4,8 +4,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/browser/**/*.test.ts"],
-    testTimeout: 60_000,
+    // Each test is a whole journey of dozens of steps, each failing within 20 s on its own (see signIn in
+    // test/browser/browser.ts); the longest took 45-56 s alone on a slow evening, close to a 60 s limit.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
+    // Two files at once, each with its own app, database and Chromium, and the modules kept loaded between
+    // files: 164-170 s against 353 s one file at a time (with its modules loaded again), on 2 cores.
+    maxWorkers: 2,
+    isolate: false,
   },
 });
