@@ -19,9 +19,12 @@ describe("signing in with a browser", () => {
     await expectNoAxeViolations(page);
     await page.getByLabel("Email address").fill(user.email);
     await page.getByLabel("Password", { exact: true }).fill(testPassword);
-    await page.getByRole("button", { name: "Sign in" }).click();
-
-    await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
+    // Waits for the home page to load, not only for its address: with two files at once, the heading was
+    // once looked for before the page had it.
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/`),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
     await expect(page.getByRole("heading", { name: "Welcome, Bea Browser" }).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
     // govuk-frontend's script ran under the Content-Security-Policy.
