@@ -4,8 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/browser/**/*.test.ts"],
-    // Each test is a whole journey of dozens of steps, each failing within 20 s on its own (see signIn in
-    // test/browser/browser.ts); the longest took 45-56 s alone on a slow evening, close to a 60 s limit.
+    // Each test is a whole journey of dozens of steps, and each step fails on its own when it waits too long
+    // (20 s for the pages of signIn in test/browser/browser.ts, Playwright's 30 s otherwise). The longest
+    // journeys took 45-56 s alone on a slow evening, close to a 60 s limit.
     testTimeout: 180_000,
     hookTimeout: 60_000,
     // Two files at once, each with its own app, database and Chromium, and the modules kept loaded between
