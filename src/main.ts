@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { buildApp } from "./app.js";
 import { openMigratedDatabase } from "./bootstrap.js";
+import { listenForWorkers, serveConnectionsFromPrimary, workerReady } from "./lib/connection-balancer.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import type { Db } from "./db/database.js";
 import { systemActor } from "./modules/audit/actor.js";
@@ -11,7 +12,7 @@ import { ensureInitialAdmin } from "./modules/users/users.service.js";
 
 /**
  * One process, or with WEB_PROCESSES > 1 a primary that prepares the database, keeps house and loads the
- * demo while its workers (node:cluster, sharing the port) serve the web: a single Node.js process uses one
+ * demo while its workers (node:cluster, handed each connection by the primary) serve the web: a single Node.js process uses one
  * core however many the machine has.
  */
 async function main(): Promise<void> {
@@ -48,21 +49,27 @@ async function main(): Promise<void> {
 
 async function serveWeb(config: Config, db: Db): Promise<void> {
   const app = await buildApp({ config, db });
+  if (cluster.isWorker) {
+    const close = await serveConnectionsFromPrimary(app);
+    onStopSignal(db, (signal) => {
+      app.log.info(`${signal} received: closing`);
+      return close();
+    });
+    return;
+  }
   onStopSignal(db, (signal) => {
     app.log.info(`${signal} received: closing`);
     return app.close();
   });
   await app.listen({ port: config.PORT, host: config.HOST });
-  if (cluster.isPrimary)
-    app.log.info(`Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location})`);
+  app.log.info(`Scrutineer on ${addressOf(config)} using ${db.dialect} (${db.location})`);
 }
 
 async function startWorkers(config: Config, db: Db, log: (line: string) => void): Promise<void> {
-  // Node's default policy: the primary, which serves no requests, takes in each connection and hands the
-  // workers one each in turn. When each worker took in its own, one held 127-135 of bench:load's 200 clients
-  // and the other the rest; as a process works on its requests in the order they come (see registerRequestQueue,
-  // in app.ts), its clients wait in proportion to their number. How soon a worker starts the requests of
-  // connections handed to it under load is bounded by turnBudget, also in app.ts.
+  // The primary, which serves no requests, takes in each connection and hands it to the worker with the fewest
+  // (see listenForWorkers). How soon a worker starts the requests of connections handed to it under load is
+  // bounded by turnBudget, in app.ts.
+  const listener = await listenForWorkers(config.PORT, config.HOST);
   let stopping = false;
   const fork = () => cluster.fork();
   // A worker that dies is replaced, as a process manager would; one that was asked to stop is not.
@@ -71,15 +78,10 @@ async function startWorkers(config: Config, db: Db, log: (line: string) => void)
     log(`Web process ${worker.process.pid} ended (${signal ?? code}): starting another`);
     fork();
   });
-  const online = Array.from({ length: config.WEB_PROCESSES }, () => {
-    const worker = fork();
-    return new Promise<void>((resolve, reject) => {
-      worker.once("listening", () => resolve());
-      worker.once("exit", (code) => reject(new Error(`a web process exited (${code}) on starting`)));
-    });
-  });
+  const online = Array.from({ length: config.WEB_PROCESSES }, () => workerReady(fork()));
   onStopSignal(db, () => {
     stopping = true;
+    listener.close();
     const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
     return Promise.all(
       workers.map((worker) => {

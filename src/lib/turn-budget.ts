@@ -1,5 +1,6 @@
 /**
- * Node.js (libuv 1.45 and later) takes in one new connection per turn of the event loop, and a turn starts
+ * A process takes in one new connection per turn of its event loop (a listening one, as libuv 1.45 and later
+ * accepts; a web worker, as the primary waits for it to acknowledge each it hands over), and a turn starts
  * every request that has arrived on the connections already open. Under load a turn took 100 ms or more, so
  * a client connecting then waited seconds for its first answer: in bench:load, the last of 200 clients to
  * connect waited up to 10 s. So the requests a turn starts are limited to what fits in a few milliseconds;
