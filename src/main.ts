@@ -12,8 +12,8 @@ import { ensureInitialAdmin } from "./modules/users/users.service.js";
 
 /**
  * One process, or with WEB_PROCESSES > 1 a primary that prepares the database, keeps house and loads the
- * demo while its workers (node:cluster, handed each connection by the primary) serve the web: a single Node.js process uses one
- * core however many the machine has.
+ * demo while its workers (node:cluster, each handed connections by the primary) serve the web: a single
+ * Node.js process uses one core however many the machine has.
  */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);

@@ -11,7 +11,8 @@ import type { FastifyInstance } from "fastify";
  * runs of bench:load, one worker held 113-132 of the 200 clients for the whole run and the other 70-89. A
  * process works on its requests in the order they come (see registerRequestQueue), so its clients wait in
  * proportion to their number: in one run the p99 of the time in the queue was 400-490 ms in one process and
- * 940-960 ms in the other. Handed out by count, each holds half.
+ * 940-960 ms in the other. (When each worker took in its own, one held 127-135.) Handed out by count, each
+ * holds half.
  */
 
 const HANDED = "scrutineer:connection";
@@ -117,9 +118,12 @@ export async function serveConnectionsFromPrimary(app: FastifyInstance): Promise
 /** In the primary: resolves when a new worker is ready for connections; rejects if it exits first. */
 export function workerReady(worker: Worker): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    worker.on("message", (message) => {
-      if (message === READY) resolve();
-    });
+    const onMessage = (message: unknown) => {
+      if (message !== READY) return;
+      worker.off("message", onMessage);
+      resolve();
+    };
+    worker.on("message", onMessage);
     worker.once("exit", (code) => reject(new Error(`a web process exited (${code}) on starting`)));
   });
 }
