@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const postgresUrl = process.env.BENCH_DATABASE_URL;
   if (postgresUrl) {
     const schema = `bench_${randomBytes(4).toString("hex")}`;
-    const postgres = openDatabase(postgresUrl, { searchPath: schema, poolSize: 2 });
+    const postgres = openDatabase(postgresUrl, { searchPath: schema });
     try {
       await sql`create schema ${sql.id(schema)}`.execute(postgres.kysely);
       await migrateToLatest(postgres);
