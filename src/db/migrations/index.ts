@@ -13,6 +13,7 @@ import * as editVersions from "./0011-edit-versions.js";
 import * as msgGroups from "./0012-msg-groups.js";
 import * as outcomeGroups from "./0013-outcome-groups.js";
 import * as measuresVersion from "./0014-measures-version.js";
+import * as outcomeCountsByOutcome from "./0015-outcome-counts-by-outcome.js";
 
 /** Every migration, in order. A static list, so the compiled app and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0012-msg-groups": msgGroups,
   "0013-outcome-groups": outcomeGroups,
   "0014-measures-version": measuresVersion,
+  "0015-outcome-counts-by-outcome": outcomeCountsByOutcome,
 };

@@ -8,7 +8,8 @@ import { loadReferenceData, policeForceAreaPopulation } from "../crime/reference
 import { ingestFile, policeFixtures, writeTemporaryCsv } from "../crime/test-support.js";
 import { builtInMeasures } from "./catalogue.js";
 import { findMeasure } from "./measures.repository.js";
-import { areaDirectory } from "./areas.js";
+import { areaDirectory, type Area } from "./areas.js";
+import { policeUkSeries } from "./police-uk-series.js";
 import { ensureMeasureCatalogue, measurePoints, measureSeries } from "./measures.service.js";
 
 // Real data.police.uk files (Open Government Licence v3.0), see test/fixtures/police-uk/README.md.
@@ -86,6 +87,23 @@ describe("data.police.uk measures, from the aggregates", () => {
       row["Crime type"] !== "Anti-social behaviour";
     expect(byMonth((await seriesOf("crimes.all", "west-mercia/north-worcestershire")).points)).toEqual(
       countFromCsv(rows, ["2025-01", "2025-05"], inBromsgrove),
+    );
+  });
+
+  it("give an area made of no local authority a zero for each month loaded, beside its force's other areas", async () => {
+    const directory = await areaDirectory();
+    const [empty, other] = ["west-mercia/herefordshire", "west-mercia/north-worcestershire"].map((code) =>
+      directory.find(code)!,
+    );
+    const withoutAuthorities = {
+      ...directory,
+      localAuthorityCodes: (area: Area) => (area === empty ? [] : directory.localAuthorityCodes(area)),
+    };
+    const query = builtInMeasures().find((m) => m.id === "crimes.all")!.query!;
+    const series = await policeUkSeries(kysely(), query, [empty!, other!], withoutAuthorities, {});
+    expect(byMonth(series.get(empty!.code)!)).toEqual({ "2025-01": 0, "2025-05": 0 });
+    expect(byMonth(series.get(other!.code)!)).toEqual(
+      byMonth((await seriesOf("crimes.all", "west-mercia/north-worcestershire")).points),
     );
   });
 
