@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { pushTo } from "../../lib/collections.js";
 import {
   formatActionNumber,
   isOverdue,
@@ -306,9 +307,12 @@ async function ownersOf(db: Executor, actionIds: number[]): Promise<Map<number, 
   for (const row of rows) {
     const name = row.person_name ?? row.user_name;
     const label = name && row.role_text ? `${name} (${row.role_text})` : (name ?? row.role_text ?? "");
-    const list = byAction.get(row.action_id) ?? [];
-    list.push({ personId: row.person_id, roleText: row.role_text, userId: row.user_id, label });
-    byAction.set(row.action_id, list);
+    pushTo(byAction, row.action_id, {
+      personId: row.person_id,
+      roleText: row.role_text,
+      userId: row.user_id,
+      label,
+    });
   }
   return byAction;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { AppError, NotFoundError, ValidationError } from "../../lib/errors.js";
+import { pushTo } from "../../lib/collections.js";
 import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { systemActor } from "../audit/actor.js";
@@ -31,6 +32,7 @@ import {
 import {
   policeUkQuerySchema,
   type AnnotationForm,
+  type PoliceUkQuery,
   type MeasureSettingsForm,
   type SeriesQuery,
   type SingleValueForm,
@@ -280,6 +282,19 @@ const pointOf = (row: MeasureValueRow): SeriesPoint => ({
   note: row.note,
 });
 
+const parsedQueries = new WeakMap<MeasureRow, PoliceUkQuery>();
+
+/** A data.police.uk measure's query, or null for a measure of values given; parsed once for each row read. */
+export function policeUkQueryOf(measure: MeasureRow): PoliceUkQuery | null {
+  if (measure.query_json === null) return null;
+  let query = parsedQueries.get(measure);
+  if (query === undefined) {
+    query = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
+    parsedQueries.set(measure, query);
+  }
+  return query;
+}
+
 /**
  * Each area's points of a measure in a range, by area code: the figures alone, without the change,
  * SPC and comparison a series adds. The areas are read together: a breakdown by area costs one query,
@@ -294,7 +309,8 @@ export async function measurePoints(
   range: Pick<SeriesQuery, "from" | "to">,
   peersAtLatestOf?: string,
 ): Promise<Map<string, SeriesPoint[]>> {
-  if (measure.query_json === null) {
+  const query = policeUkQueryOf(measure);
+  if (query === null) {
     const rows = await listValues(db, measure.id, {
       areas: wanted,
       from: range.from,
@@ -302,14 +318,9 @@ export async function measurePoints(
       peersAtLatestOf,
     });
     const points = new Map<string, SeriesPoint[]>(wanted.map((area) => [area.code, []]));
-    for (const row of rows) {
-      const ofArea = points.get(row.area_code) ?? [];
-      points.set(row.area_code, ofArea);
-      ofArea.push(pointOf(row));
-    }
+    for (const row of rows) pushTo(points, row.area_code, pointOf(row));
     return points;
   }
-  const query = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
   // data.police.uk figures are monthly: a range of period start dates is a range of months.
   const months = { from: range.from?.slice(0, 7), to: range.to?.slice(0, 7) };
   return policeUkSeries(db, query, wanted, await areaDirectory(), months, peersAtLatestOf);
@@ -324,8 +335,7 @@ export async function measureSeries(
   const areas = await areaDirectory();
   const area = areas.find(query.area);
   if (!area) throw new NotFoundError(`No area ${query.area}`);
-  const policeQuery =
-    measure.query_json === null ? null : policeUkQuerySchema.parse(JSON.parse(measure.query_json));
+  const policeQuery = policeUkQueryOf(measure);
   // Independent reads at once: on PostgreSQL each is a round trip. A force is compared only with its Most
   // Similar Group, never with whichever forces have data: the other members' figures for the latest period
   // come with the force's own.

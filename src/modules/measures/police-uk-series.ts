@@ -12,6 +12,7 @@ import {
   type SqlBool,
 } from "kysely";
 import { isPostgres } from "../../db/migrations/helpers.js";
+import { pushTo } from "../../lib/collections.js";
 import type { Database } from "../../db/schema.js";
 import { countsRollup } from "../crime/crime.repository.js";
 import { msgPeerIdsQuery } from "../crime/msg-groups.repository.js";
@@ -335,12 +336,7 @@ export async function policeUkSeries(
     );
   }
   for (const figures of await Promise.all(reads)) {
-    for (const figure of figures) {
-      const code = figure.part ?? figure.forceId;
-      const points = series.get(code) ?? [];
-      series.set(code, points);
-      points.push(toPoint(figure));
-    }
+    for (const figure of figures) pushTo(series, figure.part ?? figure.forceId, toPoint(figure));
   }
   return series;
 }

@@ -17,13 +17,13 @@ import {
 } from "../../stats/periods.js";
 import { areaDirectory, type Area, type AreaDirectory } from "../measures/areas.js";
 import { listValueAreas } from "../measures/measures.repository.js";
+import { HOME_FORCE_ID, periodKindOf, type Frequency } from "../measures/measures.schema.js";
 import {
-  HOME_FORCE_ID,
-  periodKindOf,
-  policeUkQuerySchema,
-  type Frequency,
-} from "../measures/measures.schema.js";
-import { listCatalogue, measurePoints, measureSeries } from "../measures/measures.service.js";
+  listCatalogue,
+  measurePoints,
+  measureSeries,
+  policeUkQueryOf,
+} from "../measures/measures.service.js";
 import type { MeasureRow } from "../measures/measures.tables.js";
 import type { MeasureSeries, SeriesPoint } from "../measures/series.js";
 import { hotSpots, type HotSpot } from "../crime/hot-spots.js";
@@ -287,9 +287,8 @@ async function hotSpotsSection(
 }
 
 function crimeTypesOf(measure: MeasureRow): string[] {
-  if (measure.query_json === null) return [];
-  const query = policeUkQuerySchema.parse(JSON.parse(measure.query_json));
-  return "crimeTypes" in query ? query.crimeTypes : [];
+  const query = policeUkQueryOf(measure);
+  return query !== null && "crimeTypes" in query ? query.crimeTypes : [];
 }
 
 /** The canonical query string of what is shown, for the CSV link and the form. */
