@@ -11,6 +11,8 @@
  * is on hand, so its monthly aggregates are copied to 2023 and 2024 to make 36 months of the real shape (the same
  * local authorities, crime types and outcomes per force-month). A force-return measure gets 36
  * months × 8 forces of generated values. Times measureFor + measureSeries, as the API calls them.
+ * Before each series it times a reference read (one measure's id by key, through the same connections),
+ * and prints the series' time as a ratio to it: the machine's speed moves between runs, the ratio less.
  * Prints figures; it asserts nothing.
  */
 import { randomBytes } from "node:crypto";
@@ -94,10 +96,16 @@ async function main(): Promise<void> {
     for (const f of figures) {
       console.log(
         `  ${dialect.padEnd(8)} ${f.measure.padEnd(38)} ${f.points} points, MSG of ${f.msgForces}: ` +
-          `p50 ${f.p50.toFixed(2)} ms, p95 ${f.p95.toFixed(2)} ms, max ${f.max.toFixed(2)} ms`,
+          `p50 ${f.p50.toFixed(2)} ms, p95 ${f.p95.toFixed(2)} ms, max ${f.max.toFixed(2)} ms; ` +
+          `reference read p50 ${f.referenceP50.toFixed(2)} ms, p95 ${f.referenceP95.toFixed(2)} ms; ` +
+          `series ÷ reference: p50 ${(f.p50 / f.referenceP50).toFixed(1)}, p95 ${(f.p95 / f.referenceP95).toFixed(1)}`,
       );
     }
   }
+  console.log(
+    "  (reference read: one row by key through the same connections, timed before each series: how fast\n" +
+      "  the machine and database answered at that moment; the ratios compare runs on a machine whose speed moves)",
+  );
   if (!postgresUrl) console.log("  postgres: skipped (set BENCH_DATABASE_URL to run it)");
 }
 
@@ -208,6 +216,8 @@ interface SeriesFigures {
   p50: number;
   p95: number;
   max: number;
+  referenceP50: number;
+  referenceP95: number;
 }
 
 async function timeSeries(db: Db): Promise<{ dialect: string; figures: SeriesFigures[] }> {
@@ -217,15 +227,27 @@ async function timeSeries(db: Db): Promise<{ dialect: string; figures: SeriesFig
       measureSeries(db.kysely, await measureFor(db.kysely, id, { publishedOnly: false }), {
         area: "west-mercia",
       });
-    for (let i = 0; i < WARM_UP_RUNS; i += 1) await serve();
+    // The reference: the least a read costs, through the same pool to the same database.
+    const referenceRead = () =>
+      db.kysely.selectFrom("measures").select("id").where("id", "=", id).executeTakeFirst();
+    for (let i = 0; i < WARM_UP_RUNS; i += 1) {
+      await referenceRead();
+      await serve();
+    }
     const times: number[] = [];
+    const referenceTimes: number[] = [];
     let last: Awaited<ReturnType<typeof serve>> | undefined;
     for (let i = 0; i < TIMED_RUNS; i += 1) {
+      const referenceStarted = process.hrtime.bigint();
+      await referenceRead();
       const started = process.hrtime.bigint();
       last = await serve();
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      const ended = process.hrtime.bigint();
+      referenceTimes.push(Number(started - referenceStarted) / 1e6);
+      times.push(Number(ended - started) / 1e6);
     }
     times.sort((a, b) => a - b);
+    referenceTimes.sort((a, b) => a - b);
     figures.push({
       measure: id,
       points: last?.points.length ?? 0,
@@ -233,6 +255,8 @@ async function timeSeries(db: Db): Promise<{ dialect: string; figures: SeriesFig
       p50: percentile(times, 0.5),
       p95: percentile(times, 0.95),
       max: times[times.length - 1] ?? Number.NaN,
+      referenceP50: percentile(referenceTimes, 0.5),
+      referenceP95: percentile(referenceTimes, 0.95),
     });
   }
   return { dialect: db.dialect, figures };
