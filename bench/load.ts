@@ -10,7 +10,9 @@
  * first to 4,300 by the fifth, and in three others the 60 s after 30 s of load served 10-32% more a second.
  * So the same clients first warm the server up for --warm-up seconds, and the 60 s are timed after that,
  * on new connections. The warm-up's figures are printed too: they are what a server under this load
- * gives in the first seconds after it starts.
+ * gives in the first seconds after it starts. Between the two, the same clients ask for /healthz alone
+ * (one row read) for 10 s: a reference run, the least a request costs on this machine at that moment,
+ * and the timed figures are printed as ratios to it, since the machine's speed moves between runs.
  *
  *   npm run bench:load [-- --duration 60] [--warm-up 30] [--connections 200] [--processes N] [--rows 5000000] [--source …] [--cache …]
  *   BENCH_DATABASE_URL=postgres://… npm run bench:load
@@ -34,6 +36,8 @@ import { nationalInput } from "./national-input.js";
 import { benchOptions, machineLoad } from "./support.js";
 
 const TARGET_P99_MS = 500;
+/** How long the same clients ask for /healthz alone, between the warm-up and the timed run. */
+const REFERENCE_SECONDS = 10;
 
 interface LoadFigures {
   requestsPerSecond: number;
@@ -99,9 +103,14 @@ async function main(): Promise<void> {
       `${warmUp} s of warm-up, ${input.rows.toLocaleString("en-GB")} street rows loaded ` +
       `(target: no errors, p99 < ${TARGET_P99_MS} ms); ${machineLoad()}`,
   );
-  for (const { dialect, warmUp: cold, timed } of results) {
+  for (const { dialect, warmUp: cold, reference, timed } of results) {
     if (cold) console.log(`  ${dialect.padEnd(8)} warm-up, from the start: ${describe(cold)}`);
+    console.log(`  ${dialect.padEnd(8)} reference, /healthz alone: ${describe(reference)}`);
     console.log(`  ${dialect.padEnd(8)} timed${cold ? ", after the warm-up" : ""}: ${describe(timed)}`);
+    console.log(
+      `  ${dialect.padEnd(8)} timed ÷ reference: requests/s ${(timed.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}, ` +
+        `p99 ${(timed.p99 / reference.p99).toFixed(1)}`,
+    );
   }
   if (!postgresUrl) console.log("  postgres: skipped (set BENCH_DATABASE_URL to run it)");
 }
@@ -128,7 +137,7 @@ async function runLoad(
   url: string,
   dialect: string,
   settings: LoadSettings,
-): Promise<{ dialect: string; warmUp: LoadFigures | null; timed: LoadFigures }> {
+): Promise<{ dialect: string; warmUp: LoadFigures | null; reference: LoadFigures; timed: LoadFigures }> {
   const { duration, warmUp, connections } = settings;
   const db = openDatabase(url, { poolSize: 1 });
   const user = await createTestUser(db, { role: "opcc" });
@@ -175,21 +184,27 @@ async function runLoad(
       );
     }
     console.log(`${dialect}: one request each, before the load: ${single.join("; ")}`);
-    const load = async (seconds: number, what: string): Promise<LoadFigures> => {
+    const load = async (
+      seconds: number,
+      what: string,
+      mix: { path: string; headers?: Record<string, string> }[],
+    ): Promise<LoadFigures> => {
       console.log(`${dialect}: ${what}: ${connections} clients for ${seconds} s against ${app.baseUrl} ...`);
       const result = await autocannon({
         url: app.baseUrl,
         connections,
         duration: seconds,
-        requests,
+        requests: mix,
         timeout: 10,
       });
       const figures = figuresOf(result);
       console.log(`${dialect}: ${what}: ${JSON.stringify(figures)}`);
       return figures;
     };
-    const cold = warmUp > 0 ? await load(warmUp, "warm-up") : null;
-    return { dialect, warmUp: cold, timed: await load(duration, "timed") };
+    const cold = warmUp > 0 ? await load(warmUp, "warm-up", requests) : null;
+    // The reference: the same clients on the health check (one row read), the least a request costs here.
+    const reference = await load(REFERENCE_SECONDS, "reference", [{ path: "/healthz" }]);
+    return { dialect, warmUp: cold, reference, timed: await load(duration, "timed", requests) };
   } finally {
     // Whatever the server still holds from the load is of no interest now.
     await app.stop("SIGKILL");
