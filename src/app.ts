@@ -148,13 +148,14 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   app.addHook("onRequest", (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
+  const sessionStore = new DatabaseSessionStore(db.kysely, config.SESSION_IDLE_MINUTES * 60);
   await app.register(fastifySession, {
     secret: config.SESSION_SECRET ?? (await sharedSessionSecret(db)),
     cookieName: sessionCookieName,
     saveUninitialized: false,
     // Saved when changed, which includes the renewal below; not on every response.
     rolling: false,
-    store: new DatabaseSessionStore(db.kysely, config.SESSION_IDLE_MINUTES * 60),
+    store: sessionStore,
     cookie: {
       httpOnly: true,
       sameSite: "lax",
@@ -196,7 +197,9 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   app.addHook("onRequest", async (request) => {
     const userId = request.session.userId;
     if (userId === undefined) return;
-    const user = await findUserById(db.kysely, userId);
+    // Read with the session, unless a request on the same session at the same moment took it first.
+    const user =
+      sessionStore.takeUser(request.session.sessionId, userId) ?? (await findUserById(db.kysely, userId));
     if (!user || user.disabled_at) {
       await request.session.destroy();
       return;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { SessionStore } from "@fastify/session";
 import type { Session } from "fastify";
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.js";
+import type { Database, UserRow } from "../../db/schema.js";
 import { nowIso } from "../../lib/time.js";
 
 type Callback = (err?: unknown) => void;
@@ -10,15 +10,24 @@ type CallbackSession = (err: unknown, result?: Session | null) => void;
 
 const hashId = (sessionId: string) => createHash("sha256").update(sessionId).digest("hex");
 
+/** How many user rows read with sessions wait at most for their requests (see takeUser). */
+const USERS_KEPT = 1000;
+
 /**
  * Sessions live in the database so that several app processes on one PostgreSQL share them.
  * Rows are keyed by a hash of the session id: a leaked copy of the table is no set of cookies.
+ * A session's user is read with it, in one statement, and handed to the request (takeUser): every
+ * signed-in request needs both, and on PostgreSQL each statement is a round trip and the app's CPU
+ * to send and parse it.
  */
 export class DatabaseSessionStore implements SessionStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly idleSeconds: number,
   ) {}
+
+  /** Session id → the user row read with it, until its request takes it. */
+  private readonly usersRead = new Map<string, UserRow>();
 
   set(sessionId: string, session: Session, callback: Callback): void {
     const now = nowIso();
@@ -45,13 +54,34 @@ export class DatabaseSessionStore implements SessionStore {
   get(sessionId: string, callback: CallbackSession): void {
     this.db
       .selectFrom("sessions")
-      .select(["data", "expires_at"])
-      .where("id_hash", "=", hashId(sessionId))
+      .leftJoin("users", "users.id", "sessions.user_id")
+      .selectAll("users")
+      .select(["sessions.data", "sessions.expires_at"])
+      .where("sessions.id_hash", "=", hashId(sessionId))
       .executeTakeFirst()
       .then((row) => {
         if (!row || row.expires_at <= nowIso()) return callback(null, null);
-        callback(null, JSON.parse(row.data) as Session);
+        const { data, expires_at: _expiresAt, ...user } = row;
+        if (user.id !== null) this.keepUser(sessionId, user as UserRow);
+        callback(null, JSON.parse(data) as Session);
       }, callback);
+  }
+
+  /**
+   * The user row read with the session by this request's `get`, or by a later one's: at least as fresh as a
+   * read of its own. Undefined if another request on the session took it first, or if it is not this user's.
+   */
+  takeUser(sessionId: string, userId: number): UserRow | undefined {
+    const user = this.usersRead.get(sessionId);
+    this.usersRead.delete(sessionId);
+    return user?.id === userId ? user : undefined;
+  }
+
+  private keepUser(sessionId: string, user: UserRow): void {
+    this.usersRead.delete(sessionId);
+    this.usersRead.set(sessionId, user);
+    // A request that fails between reading its session and its user leaves its row: keep the newest few.
+    if (this.usersRead.size > USERS_KEPT) this.usersRead.delete(this.usersRead.keys().next().value as string);
   }
 
   destroy(sessionId: string, callback: Callback): void {
