@@ -32,7 +32,7 @@ import {
   measureFor,
   measureSeries,
 } from "../src/modules/measures/measures.service.js";
-import { benchOptions, percentile, requireSource, timed } from "./support.js";
+import { benchOptions, percentile, requireSource, timed, timedAgainstReference } from "./support.js";
 
 const FORCES = [
   "west-mercia",
@@ -234,24 +234,11 @@ async function timeSeries(db: Db): Promise<{ dialect: string; figures: SeriesFig
       await referenceRead();
       await serve();
     }
-    const times: number[] = [];
-    const referenceTimes: number[] = [];
-    let last: Awaited<ReturnType<typeof serve>> | undefined;
-    for (let i = 0; i < TIMED_RUNS; i += 1) {
-      const referenceStarted = process.hrtime.bigint();
-      await referenceRead();
-      const started = process.hrtime.bigint();
-      last = await serve();
-      const ended = process.hrtime.bigint();
-      referenceTimes.push(Number(started - referenceStarted) / 1e6);
-      times.push(Number(ended - started) / 1e6);
-    }
-    times.sort((a, b) => a - b);
-    referenceTimes.sort((a, b) => a - b);
+    const { times, referenceTimes, last } = await timedAgainstReference(TIMED_RUNS, referenceRead, serve);
     figures.push({
       measure: id,
-      points: last?.points.length ?? 0,
-      msgForces: last?.msg.comparison?.forces.length ?? 0,
+      points: last.points.length,
+      msgForces: last.msg.comparison?.forces.length ?? 0,
       p50: percentile(times, 0.5),
       p95: percentile(times, 0.95),
       max: times[times.length - 1] ?? Number.NaN,

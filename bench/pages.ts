@@ -21,7 +21,7 @@ import { createTestUser } from "../test/factories.js";
 import { TestClient } from "../test/helpers/http.js";
 import { nationalSqliteFile, withNationalPostgres } from "./national-data.js";
 import { nationalInput } from "./national-input.js";
-import { benchOptions, machineLoad, percentile } from "./support.js";
+import { benchOptions, machineLoad, percentile, timedAgainstReference } from "./support.js";
 
 const PAGE_TARGET_MS = 150;
 const DOCUMENT_TARGET_MS = 3_000;
@@ -119,22 +119,15 @@ async function timePages(db: Db): Promise<PageFigures[]> {
       const client = page.signedIn ? signedIn : anonymous;
       const isDocument = (page.targetMs ?? PAGE_TARGET_MS) > PAGE_TARGET_MS;
       const first = process.hrtime.bigint();
-      let last = await client.get(page.path);
+      await client.get(page.path);
       const firstMs = Number(process.hrtime.bigint() - first) / 1e6;
       for (let i = 1; i < WARM_UP_RUNS; i++) await client.get(page.path);
-      const times: number[] = [];
-      const referenceTimes: number[] = [];
-      for (let i = 0; i < (isDocument ? TIMED_DOCUMENT_RUNS : TIMED_RUNS); i++) {
-        // The reference, just before: the health check (one row read), the least a request costs here.
-        const referenceStarted = process.hrtime.bigint();
-        await anonymous.get("/healthz");
-        const started = process.hrtime.bigint();
-        last = await client.get(page.path);
-        times.push(Number(process.hrtime.bigint() - started) / 1e6);
-        referenceTimes.push(Number(started - referenceStarted) / 1e6);
-      }
-      times.sort((a, b) => a - b);
-      referenceTimes.sort((a, b) => a - b);
+      // The reference, just before each request: the health check (one row read), the least a request costs.
+      const { times, referenceTimes, last } = await timedAgainstReference(
+        isDocument ? TIMED_DOCUMENT_RUNS : TIMED_RUNS,
+        () => anonymous.get("/healthz"),
+        () => client.get(page.path),
+      );
       figures.push({
         page,
         status: last.statusCode,

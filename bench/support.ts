@@ -161,3 +161,40 @@ export function percentile(sortedValues: readonly number[], fraction: number): n
   const index = Math.min(sortedValues.length - 1, Math.ceil(fraction * sortedValues.length) - 1);
   return sortedValues[Math.max(0, index)] ?? Number.NaN;
 }
+
+/** Each run's milliseconds, sorted, of the work and of the reference timed just before it. */
+export interface AgainstReference<T> {
+  times: number[];
+  referenceTimes: number[];
+  /** What the work returned on its last run. */
+  last: T;
+}
+
+/**
+ * Times `work` `runs` times, each run just after a run of `reference`: the machine's speed moves, and
+ * the work's time as a multiple of the reference's, taken at the same moments, moves less.
+ */
+export async function timedAgainstReference<T>(
+  runs: number,
+  reference: () => Promise<unknown>,
+  work: () => Promise<T>,
+): Promise<AgainstReference<T>> {
+  if (runs < 1) throw new Error("timedAgainstReference needs at least one run");
+  const times: number[] = [];
+  const referenceTimes: number[] = [];
+  let last: T | undefined;
+  for (let i = 0; i < runs; i += 1) {
+    const referenceStarted = process.hrtime.bigint();
+    await reference();
+    const started = process.hrtime.bigint();
+    last = await work();
+    const ended = process.hrtime.bigint();
+    referenceTimes.push(Number(started - referenceStarted) / 1e6);
+    times.push(Number(ended - started) / 1e6);
+  }
+  return {
+    times: times.sort((a, b) => a - b),
+    referenceTimes: referenceTimes.sort((a, b) => a - b),
+    last: last as T,
+  };
+}
