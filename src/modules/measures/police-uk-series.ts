@@ -181,6 +181,7 @@ async function crimeCounts(
     query.kind === "outcome-share"
       ? db.selectFrom("crime_outcome_categories").select("id").where("outcome_group", "=", query.outcomeGroup)
       : null;
+  const ofTypes = isOfTypes(db, query.crimeTypes);
   if (inGroup !== null && scope.parts === null) {
     // Whole forces: all the crimes from the rollup by type, those in the group from the one by outcome,
     // through its (force, outcome, …) index: the group's rows alone, not every outcome's of each month.
@@ -189,11 +190,11 @@ async function crimeCounts(
     const all = db
       .selectFrom("crime_type_counts")
       .select(["force_id", "month", "count as n", sql<number>`0`.as("hits")])
-      .where(isOfTypes(db, query.crimeTypes));
+      .where(ofTypes);
     const hits = db
       .selectFrom("crime_outcome_counts")
       .select(["force_id", "month", sql<number>`0`.as("n"), "count as hits"])
-      .where(isOfTypes(db, query.crimeTypes))
+      .where(ofTypes)
       .where("last_outcome_id", "in", inGroup);
     return await db
       .selectFrom(acrossSlices(all, slices).unionAll(acrossSlices(hits, slices)).as("rows"))
@@ -222,7 +223,7 @@ async function crimeCounts(
               .as("hits"),
           ]),
     ])
-    .where(isOfTypes(db, query.crimeTypes))
+    .where(ofTypes)
     .groupBy(["force_id", "month"]);
   if (scope.parts !== null) {
     // On PostgreSQL the codes go as one array: a kept (generic) plan builds `in ($1, $2, …)` into an
