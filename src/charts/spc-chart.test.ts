@@ -55,11 +55,16 @@ describe("SPC chart", () => {
     expect(new Set(shapes).size).toBe(shapes.length);
   });
 
-  it("draws a dated note at the latest point on or before its date", () => {
+  it("draws a dated note at the latest point on or before its date, and leaves off one before the first point", () => {
     expect(series[0]!.markLine!.data).toEqual([{ xAxis: "May 2025", name: "Town centre patrols end" }]);
-    expect(() =>
-      spcChartOption({ ...input, annotations: [{ date: "2024-12-31", text: "Too early" }] }),
-    ).toThrow('The note "Too early" (2024-12-31) is before the first point of Robbery (January 2025).');
+    const early = { date: "2024-12-31", text: "Before the range" };
+    const withEarly = spcChartOption({ ...input, annotations: [early, ...(input.annotations ?? [])] });
+    expect(seriesOf(withEarly)[0]!.markLine!.data).toEqual([
+      { xAxis: "May 2025", name: "Town centre patrols end" },
+    ]);
+    expect(seriesOf(spcChartOption({ ...input, annotations: [early] }))).toEqual(
+      seriesOf(spcChartOption({ ...input, annotations: [] })),
+    );
   });
 
   it("draws each rebase group's mean and limits as separate segments", () => {

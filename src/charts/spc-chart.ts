@@ -108,7 +108,7 @@ export function spcChartOption(input: SpcChartInput): ChartOption {
         lineStyle: { color: chartColours.value, width: 2 },
         itemStyle: { color: chartColours.value },
         z: 2,
-        ...annotationMarkLines(input, categories, periodOf),
+        ...annotationMarkLines(input, categories),
       },
       ...groupLine("Mean", (p) => p.mean, chartColours.mean, "solid"),
       ...groupLine("Upper process limit", (p) => p.upl, chartColours.limit, "dashed"),
@@ -131,24 +131,15 @@ export function spcChartOption(input: SpcChartInput): ChartOption {
   };
 }
 
-function annotationMarkLines(
-  input: SpcChartInput,
-  categories: string[],
-  periodOf: (x: string, style: "long" | "short") => string,
-): { markLine?: object } {
-  const annotations = input.annotations ?? [];
-  if (annotations.length === 0) return {};
-  const data = annotations.map((annotation) => {
+function annotationMarkLines(input: SpcChartInput, categories: string[]): { markLine?: object } {
+  // A note dated before the first point shown (a range or an area starting later) belongs to no point of
+  // this chart: it is left off, as the points before the range are, and the page's list of notes keeps it.
+  const data = (input.annotations ?? []).flatMap((annotation) => {
     const index = input.points.findLastIndex((p) => p.x <= annotation.date);
-    if (index < 0) {
-      throw new Error(
-        `The note "${annotation.text}" (${annotation.date}) is before the first point of ${input.measure} ` +
-          `(${periodOf(input.points[0]!.x, "long")}).`,
-      );
-    }
     // The text goes in as the mark's name and is shown by "{b}", so braces in it are not read as a template.
-    return { xAxis: categories[index], name: annotation.text };
+    return index < 0 ? [] : [{ xAxis: categories[index], name: annotation.text }];
   });
+  if (data.length === 0) return {};
   return {
     markLine: {
       symbol: "none",
