@@ -177,7 +177,21 @@ export const measuresOpenApi = {
                         reason: { type: "string" },
                       },
                     },
-                    annotations: { type: "array", items: { type: "object" } },
+                    annotations: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        properties: {
+                          date: { type: "string", format: "date" },
+                          text: { type: "string" },
+                          rebase: {
+                            type: "integer",
+                            enum: [0, 1],
+                            description: "1: the SPC limits are recalculated from here",
+                          },
+                        },
+                      },
+                    },
                     unavailable: {
                       type: ["string", "null"],
                       description: "Why the area can have no series, if so",

@@ -298,8 +298,13 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
     const query = seriesQuerySchema.safeParse(request.query);
     if (!query.success) return reply.code(400).send({ error: z.prettifyError(query.error) });
     const measure = await measureFor(kysely, id, { publishedOnly: publishedOnly(request) });
-    const { measure: _measure, ...series } = await measureSeries(kysely, measure, query.data);
-    return { measure: apiMeasure(measure), ...series };
+    const { measure: _measure, annotations, ...series } = await measureSeries(kysely, measure, query.data);
+    // Who added a note (an e-mail address) and the row's keys are the OPCC's own business, not the public's.
+    return {
+      measure: apiMeasure(measure),
+      ...series,
+      annotations: annotations.map(({ date, text, rebase }) => ({ date, text, rebase })),
+    };
   });
 
   app.get("/api/docs", { config: publicAccess }, async () => measuresOpenApi);
