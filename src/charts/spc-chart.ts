@@ -133,7 +133,7 @@ export function spcChartOption(input: SpcChartInput): ChartOption {
 
 function annotationMarkLines(input: SpcChartInput, categories: string[]): { markLine?: object } {
   // A note dated before the first point shown (a range or an area starting later) belongs to no point of
-  // this chart: it is left off, as the points before the range are, and the page's list of notes keeps it.
+  // this chart: it is left off, as the points before the range are; the measure page's list of notes shows it.
   const data = (input.annotations ?? []).flatMap((annotation) => {
     const index = input.points.findLastIndex((p) => p.x <= annotation.date);
     // The text goes in as the mark's name and is shown by "{b}", so braces in it are not read as a template.
