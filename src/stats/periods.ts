@@ -219,6 +219,14 @@ export function periodMonths(period: Period): string[] {
   }
 }
 
+/** Every month ("YYYY-MM") from `first` to `last`, inclusive; none if `last` is before `first`. */
+export function monthsFromTo(first: string, last: string): string[] {
+  const [firstYear, firstMonth] = splitMonth(first);
+  const [lastYear, lastMonth] = splitMonth(last);
+  const count = (lastYear - firstYear) * 12 + lastMonth - firstMonth + 1;
+  return monthRange(firstYear, firstMonth, Math.max(0, count));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Comparison periods
 

@@ -5,6 +5,7 @@ import type { Database } from "../../db/schema.js";
 import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
 import type { IngestLogRow, IngestLogTable, MonthlyCountTable } from "./crime.tables.js";
 import type { FileKind, PoliceFileIdentity } from "./file-kinds.js";
+import { msgPeerIdsQuery } from "./msg-groups.repository.js";
 import type { Force } from "./reference.js";
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -134,6 +135,41 @@ export async function insertIngestLog(trx: Executor, entry: Omit<IngestLogTable,
 
 export async function listIngests(db: Executor, limit: number): Promise<IngestLogRow[]> {
   return db.selectFrom("crime_ingests").selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
+/**
+ * The records in each force's newest file of a kind, by month: what a force supplied, to tell a partly
+ * reported month from a whole one. Of the force named and, withPeers, its Most Similar Group peers; the
+ * months `YYYY-MM`, inclusive, open where not given.
+ */
+export async function loadedVolumes(
+  db: Executor,
+  kind: FileKind,
+  forceId: string,
+  options: { withPeers: boolean; from?: string | undefined; to?: string | undefined },
+): Promise<{ force_id: string; month: string; rows: number }[]> {
+  const { from, to } = options;
+  return db
+    .selectFrom("crime_ingests as i")
+    .select(["i.force_id", "i.month", "i.rows_accepted as rows"])
+    .where("i.kind", "=", kind)
+    .where((eb) =>
+      options.withPeers
+        ? eb.or([eb("i.force_id", "=", forceId), eb("i.force_id", "in", msgPeerIdsQuery(db, forceId))])
+        : eb("i.force_id", "=", forceId),
+    )
+    .$if(from !== undefined, (qb) => qb.where("i.month", ">=", from!))
+    .$if(to !== undefined, (qb) => qb.where("i.month", "<=", to!))
+    .where("i.id", "=", (eb) =>
+      eb
+        .selectFrom("crime_ingests as newer")
+        .select((inner) => inner.fn.max("newer.id").as("id"))
+        .whereRef("newer.force_id", "=", "i.force_id")
+        .whereRef("newer.kind", "=", "i.kind")
+        .whereRef("newer.month", "=", "i.month"),
+    )
+    .orderBy("i.month")
+    .execute();
 }
 
 export async function hasCrimeData(db: Executor): Promise<boolean> {

@@ -43,8 +43,14 @@ const pointSchema = {
     numerator: { type: ["number", "null"] },
     denominator: { type: ["number", "null"] },
     note: { type: ["string", "null"] },
+    partial: {
+      type: ["string", "null"],
+      description:
+        "Why the period looks only partly reported (under half the force's median month of data.police.uk records), or null; such a period is left out of the SPC limits and the peer comparison",
+    },
     spc: {
       type: ["object", "null"],
+      description: "null for a partly reported period",
       properties: {
         mean: { type: "number" },
         lpl: { type: ["number", "null"] },
@@ -69,6 +75,10 @@ const changeSchema = {
     statement: { type: "string" },
     method: { type: ["string", "null"] },
     test: { type: ["object", "null"] },
+    caution: {
+      type: ["string", "null"],
+      description: "Set when either period is only partly reported: the change is then not like for like",
+    },
   },
 };
 
@@ -140,6 +150,19 @@ export const measuresOpenApi = {
                       },
                     },
                     points: { type: "array", items: pointSchema },
+                    gaps: {
+                      type: "array",
+                      description:
+                        "Periods missing between the first and last, or only partly reported, oldest first",
+                      items: {
+                        type: "object",
+                        properties: {
+                          period: { type: "string" },
+                          kind: { type: "string", enum: ["missing", "partial"] },
+                          note: { type: "string" },
+                        },
+                      },
+                    },
                     change: {
                       type: "object",
                       properties: {
@@ -170,7 +193,7 @@ export const measuresOpenApi = {
                     msg: {
                       type: "object",
                       description:
-                        "comparison (funnel plot against the forces with a value) or, when none is possible, reason",
+                        "comparison (funnel plot of the force against its Most Similar Group; members with no figure for the period, or a partial one, are listed in comparison.excluded with a note and left out of the average and positions) or, when none is possible, reason",
                       properties: {
                         comparison: { type: ["object", "null"] },
                         period: { type: "string" },
@@ -191,6 +214,11 @@ export const measuresOpenApi = {
                           },
                         },
                       },
+                    },
+                    msgGroup: {
+                      type: ["string", "null"],
+                      description:
+                        "The name of the force's Most Similar Group, when the area is a force that has one",
                     },
                     unavailable: {
                       type: ["string", "null"],

@@ -227,6 +227,22 @@ describe("single values and notes", () => {
     expect(audit.map((a) => a.action)).toEqual(["create"]);
   });
 
+  it("names a period missing between the first and last, on the page and in the API", async () => {
+    const saved = await editor.post(
+      `/measures/${measure}/values`,
+      { period: "Q3 2025/26", area: "west-mercia", value: "90", numerator: "", denominator: "", note: "" },
+      `/measures/${measure}/values/new`,
+    );
+    expect(saved.statusCode).toBe(302);
+    const series = (await editor.get(`/api/measures/${measure}/series`)).json<SeriesBody>();
+    expect(series.gaps).toEqual([
+      { period: "Q2 2025/26", kind: "missing", note: "No figure for Q2 2025/26." },
+    ]);
+    const page = (await editor.get(`/measures/${measure}`)).body;
+    expect(page).toContain('<h2 class="govuk-heading-m">Gaps in the data</h2>');
+    expect(page).toContain("<li>Q2 2025/26 (missing): No figure for Q2 2025/26.</li>");
+  });
+
   it("refuses values for data.police.uk measures and form posts from force users", async () => {
     expect((await editor.get("/measures/crimes.burglary/values/new")).statusCode).toBe(422);
     expect((await force.get(`/measures/${measure}/values/new`)).statusCode).toBe(403);

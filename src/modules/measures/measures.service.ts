@@ -6,6 +6,7 @@ import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { systemActor } from "../audit/actor.js";
 import { recordAudit } from "../audit/audit.repository.js";
+import { loadedVolumes } from "../crime/crime.repository.js";
 import { msgPeerIds } from "../crime/msg-groups.service.js";
 import { areaDirectory, type Area } from "./areas.js";
 import { shippedMeasures } from "./catalogue.js";
@@ -38,7 +39,7 @@ import {
   type SingleValueForm,
 } from "./measures.schema.js";
 import type { MeasureAnnotationRow, MeasureRow, MeasureValueRow } from "./measures.tables.js";
-import { policeUkSeries, unsupportedArea } from "./police-uk-series.js";
+import { fileKindOf, gapsInVolumes, policeUkSeries, unsupportedArea } from "./police-uk-series.js";
 import { buildSeries, type MeasureSeries, type PeerFigure, type SeriesPoint } from "./series.js";
 
 /**
@@ -340,28 +341,51 @@ export async function measureSeries(
   // Similar Group, never with whichever forces have data: the other members' figures for the latest period
   // come with the force's own.
   const peersOf = area.type === "force" ? area.code : undefined;
-  const [annotations, group, byArea] = await Promise.all([
+  const forceId = areas.forceIdOf(area);
+  const [annotations, group, byArea, volumes] = await Promise.all([
     listAnnotations(db, measure.id),
     peersOf === undefined ? null : msgPeerIds(db, peersOf),
     measurePoints(db, measure, [area], query, peersOf),
+    policeQuery === null || forceId === null || unsupportedArea(policeQuery, area)
+      ? []
+      : loadedVolumes(db, fileKindOf(policeQuery), forceId, {
+          withPeers: peersOf !== undefined,
+          from: query.from?.slice(0, 7),
+          to: query.to?.slice(0, 7),
+        }),
   ]);
+  const gaps = gapsInVolumes(volumes);
+  const gapOf = (force: string, period: string) =>
+    gaps.find((gap) => gap.forceId === force && gap.month === period);
   const points = byArea.get(area.code) ?? [];
   const latest = points[points.length - 1];
   const otherMembers = [...(group?.forceIds ?? [])]
-    .filter((forceId) => forceId !== area.code)
-    .map((forceId) => areas.get("force", forceId))
+    .filter((member) => member !== area.code)
+    .map((member) => areas.get("force", member))
     .filter((force): force is Area => force !== undefined);
   const peers: PeerFigure[] =
     latest && group
-      ? [area, ...otherMembers].flatMap((force) => {
-          const point = byArea.get(force.code)?.find((p) => p.period === latest.period);
+      ? [area, ...otherMembers].map((force) => {
           const year = Number(latest.periodStart.slice(0, 4));
-          return point
-            ? [{ forceId: force.code, point, population: areas.population(force, year)?.population ?? null }]
-            : [];
+          const gap = gapOf(force.code, latest.period);
+          return {
+            forceId: force.code,
+            point: byArea.get(force.code)?.find((p) => p.period === latest.period) ?? null,
+            population: areas.population(force, year)?.population ?? null,
+            partial: gap?.kind === "partial" ? gap.note : null,
+          };
         })
       : [];
-  const series = buildSeries({ measure, area, points, annotations, peers });
+  const series = buildSeries({
+    measure,
+    area,
+    points,
+    annotations,
+    peers,
+    gaps: gaps
+      .filter((gap) => gap.forceId === forceId)
+      .map((gap) => ({ period: gap.month, kind: gap.kind, note: gap.note })),
+  });
   return {
     ...series,
     msgGroup: group?.name ?? null,

@@ -57,7 +57,7 @@ export function seriesView(series: MeasureSeries) {
         point.spc && point.spc.pointType !== "common_cause"
           ? `${pointTypeNames[point.spc.pointType]} (${point.spc.rule})`
           : "",
-      note: point.note ?? "",
+      note: [point.note, point.partial && `Partly reported: ${point.partial}`].filter(Boolean).join(" "),
     })),
     previousPeriod: changeView(series.change.previousPeriod),
     samePeriodLastYear: changeView(series.change.samePeriodLastYear),

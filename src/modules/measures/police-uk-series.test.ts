@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import { groupOfPoliceUkLabel } from "../../stats/outcomes.js";
 import { loadReferenceData, policeForceAreaPopulation } from "../crime/reference.js";
+import { msgPeerIds } from "../crime/msg-groups.service.js";
 import { ingestFile, policeFixtures, writeTemporaryCsv } from "../crime/test-support.js";
 import { builtInMeasures } from "./catalogue.js";
 import { findMeasure } from "./measures.repository.js";
@@ -193,5 +194,71 @@ describe("data.police.uk measures, from the aggregates", () => {
       "devon-and-cornwall": ["2025-01"],
     });
     expect(await monthsByArea("2025-05-01")).toEqual({ "west-mercia": ["2025-01", "2025-05"] });
+  });
+
+  it("flag months missing or loaded with under half the usual records, and leave them out of comparisons", async () => {
+    // After the test above: West Mercia has January (6 records) and May (1), Devon and Cornwall January
+    // and February (2 each). More months are made of a real row of each force's, numbered afresh.
+    const reference = await loadReferenceData();
+    const load = async (force: string, month: string, records: number) => {
+      const [header, row] = readFileSync(
+        join(
+          policeFixtures,
+          "original",
+          streetFiles.find((f) => f.includes(force))!,
+        ),
+        "utf8",
+      ).split("\n");
+      const [, , ...rest] = row!.split(",");
+      const lines = Array.from({ length: records }, (_, i) =>
+        [`${force}-${month}-${i}`, month, ...rest].join(","),
+      );
+      const path = await writeTemporaryCsv(`${month}-${force}-street.csv`, [header, ...lines].join("\n"));
+      expect((await ingestFile(database.current().db, reference, path)).status).toBe("loaded");
+    };
+    await load("west-mercia", "2025-06", 12);
+    for (const month of ["2025-03", "2025-04", "2025-05"]) await load("devon-and-cornwall", month, 20);
+    await load("devon-and-cornwall", "2025-06", 3);
+    const measure = await findMeasure(kysely(), "crimes.all");
+    const june = await measureSeries(kysely(), measure!, { area: "west-mercia", to: "2025-06-01" });
+    // West Mercia's May excerpt (1 record against a median month of 6) reads as partly reported.
+    expect(june.gaps.map((gap) => [gap.period, gap.kind])).toEqual([
+      ["2025-02", "missing"],
+      ["2025-03", "missing"],
+      ["2025-04", "missing"],
+      ["2025-05", "partial"],
+    ]);
+    expect(june.gaps[3]?.note).toBe(
+      "2025-05: 1, under 50% of this force's median month (6); the month looks only partly reported.",
+    );
+    expect(june.points.find((p) => p.period === "2025-05")).toMatchObject({ spc: null });
+    if (june.msg.comparison === null) throw new Error(june.msg.reason);
+    expect(june.msg.comparison.forces.map((f) => f.forceId)).toEqual(["west-mercia"]);
+    const excluded = new Map(june.msg.comparison.excluded.map((e) => [e.forceId, e.note]));
+    expect(excluded.get("devon-and-cornwall")).toBe(
+      "2025-06: 3, under 50% of this force's median month (11.5); the month looks only partly reported.",
+    );
+    const others = [...(await msgPeerIds(kysely(), "west-mercia"))!.forceIds].filter(
+      (id) => id !== "west-mercia" && id !== "devon-and-cornwall",
+    );
+    expect(others.length).toBeGreaterThan(0);
+    for (const id of others) expect(excluded.get(id)).toBe("No figure for 2025-06.");
+
+    // July: West Mercia's own month partial, flagged on its point and change, left out of its limits.
+    await load("west-mercia", "2025-07", 1);
+    await load("devon-and-cornwall", "2025-07", 20);
+    const july = await measureSeries(kysely(), measure!, { area: "west-mercia", to: "2025-07-01" });
+    const latest = july.points.at(-1)!;
+    expect(latest).toMatchObject({ period: "2025-07", spc: null });
+    expect(latest.partial).toMatch(/^2025-07: 1, under 50%/);
+    expect(july.change.previousPeriod?.caution).toBe(latest.partial);
+    expect(july.gaps.at(-1)).toEqual({ period: "2025-07", kind: "partial", note: latest.partial });
+    if (july.msg.comparison === null) throw new Error(july.msg.reason);
+    expect(july.msg.comparison.focus).toBeNull();
+    expect(july.msg.comparison.forces.map((f) => f.forceId)).toEqual(["devon-and-cornwall"]);
+    expect(july.msg.comparison.excluded).toContainEqual({ forceId: "west-mercia", note: latest.partial });
+    // Its LPAs' July is flagged too: it is the force's file that is short.
+    const lpa = await measureSeries(kysely(), measure!, { area: "west-mercia/shropshire", to: "2025-07-01" });
+    expect(lpa.points.at(-1)?.partial).toBe(latest.partial);
   });
 });

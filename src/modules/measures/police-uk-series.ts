@@ -16,7 +16,8 @@ import { pushTo } from "../../lib/collections.js";
 import type { Database } from "../../db/schema.js";
 import { countsRollup } from "../crime/crime.repository.js";
 import { msgPeerIdsQuery } from "../crime/msg-groups.repository.js";
-import { periodDates } from "../../stats/periods.js";
+import { findDataGaps, type DataGap } from "../../stats/msg.js";
+import { monthsFromTo, periodDates } from "../../stats/periods.js";
 import type { Area, AreaDirectory } from "./areas.js";
 import type { PoliceUkQuery } from "./measures.schema.js";
 import type { SeriesPoint } from "./series.js";
@@ -289,6 +290,32 @@ function toPoint(figure: MonthFigure): SeriesPoint {
     denominator: figure.denominator,
     note: null,
   };
+}
+
+/** The kind of file whose records a query counts. */
+export const fileKindOf = (query: PoliceUkQuery) =>
+  query.kind === "searches" || query.kind === "search-outcome-share" ? "stop-and-search" : "street";
+
+/**
+ * Force-months missing, or loaded with under half the force's median month of records, from the first
+ * month any of the forces loaded to the last. The volumes come ordered by month.
+ */
+export function gapsInVolumes(
+  volumes: readonly { force_id: string; month: string; rows: number }[],
+): DataGap[] {
+  const first = volumes[0];
+  const last = volumes[volumes.length - 1];
+  if (!first || !last) return [];
+  const counts = new Map<string, Record<string, number>>();
+  for (const { force_id, month, rows } of volumes) {
+    const byMonth = counts.get(force_id) ?? {};
+    byMonth[month] = rows;
+    counts.set(force_id, byMonth);
+  }
+  return findDataGaps(
+    [...counts].map(([forceId, byMonth]) => ({ forceId, counts: byMonth })),
+    monthsFromTo(first.month, last.month),
+  );
 }
 
 /** Why an area has no data.police.uk series, or null if it can have one. */

@@ -147,6 +147,7 @@ describe("a measure's series", () => {
       forceId,
       point: { ...latest, numerator, denominator: numerator === null ? null : 1000 },
       population: null,
+      partial: null,
     });
     const series = buildSeries({
       measure: measure({}),
@@ -167,8 +168,8 @@ describe("a measure's series", () => {
   it("compares counts as rates per 1,000 population, and explains when no comparison is possible", () => {
     const points = months([100]);
     const peers = [
-      { forceId: "west-mercia", point: points[0]!, population: 1_300_000 },
-      { forceId: "a", point: { ...points[0]!, value: 300 }, population: 1_000_000 },
+      { forceId: "west-mercia", point: points[0]!, population: 1_300_000, partial: null },
+      { forceId: "a", point: { ...points[0]!, value: 300 }, population: 1_000_000, partial: null },
     ];
     const series = buildSeries({
       measure: measure({ unit: "count", polarity: "lower is better" }),
@@ -195,5 +196,94 @@ describe("a measure's series", () => {
       peers: [],
     });
     expect(lpa.msg).toEqual({ comparison: null, reason: "Peer comparison is between forces." });
+  });
+
+  it("lists the periods missing between the first and last, in the measure's own periods", () => {
+    const quarter = (label: string, start: string, end: string, value: number): SeriesPoint => ({
+      period: label,
+      periodStart: start,
+      periodEnd: end,
+      value,
+      numerator: null,
+      denominator: null,
+      note: null,
+    });
+    const series = buildSeries({
+      measure: measure({ unit: "days", frequency: "quarterly" }),
+      area: force,
+      points: [
+        quarter("Q4 2023/24", "2024-01-01", "2024-03-31", 90),
+        quarter("Q3 2024/25", "2024-10-01", "2024-12-31", 80),
+        quarter("Q1 2024/25", "2024-04-01", "2024-06-30", 85),
+      ],
+      annotations: [],
+      peers: [],
+    });
+    expect(series.gaps).toEqual([
+      { period: "Q2 2024/25", kind: "missing", note: "No figure for Q2 2024/25." },
+    ]);
+    expect(series.points.every((p) => p.partial === null && p.spc !== null)).toBe(true);
+  });
+
+  it("leaves a partly reported period out of the SPC limits and flags the changes it touches", () => {
+    const points = months(values);
+    const note =
+      "2024-11: 21, under 50% of this force's median month (40); the month looks only partly reported.";
+    const series = buildSeries({
+      measure: measure({ unit: "count" }),
+      area: force,
+      points,
+      annotations: [],
+      peers: [],
+      gaps: [
+        { period: "2024-11", kind: "partial", note },
+        { period: "2025-01", kind: "missing", note: "No data for 2025-01." },
+      ],
+    });
+    const whole = computeSpc(
+      { x: points.slice(0, -1).map((p) => p.periodStart), y: values.slice(0, -1) },
+      { improvementDirection: "increase", rebase: [] },
+    );
+    expect(series.points.at(-1)).toMatchObject({ period: "2024-11", partial: note, spc: null });
+    expect(series.points.at(-2)?.spc?.upl).toBe(whole.points.at(-1)?.upl);
+    expect(series.spc?.summary).toEqual(whole.summary);
+    expect(series.change.previousPeriod?.caution).toBe(note);
+    expect(series.change.samePeriodLastYear?.caution).toBe(note);
+    expect(series.change.previousPeriod?.statement).toMatch(
+      /; caution: 2024-11 only partly reported, so not like for like$/,
+    );
+    expect(series.gaps.map((gap) => [gap.period, gap.kind])).toEqual([
+      ["2024-11", "partial"],
+      ["2025-01", "missing"],
+    ]);
+  });
+
+  it("leaves out of the peer comparison, with a note, a force with no figure or only a partial one", () => {
+    const points = months([100]);
+    const peer = (forceId: string, point: SeriesPoint | null, partial: string | null = null) => ({
+      forceId,
+      point,
+      population: 1_000_000,
+      partial,
+    });
+    const series = buildSeries({
+      measure: measure({ unit: "count" }),
+      area: force,
+      points,
+      annotations: [],
+      peers: [
+        peer("west-mercia", points[0]!),
+        peer("a", { ...points[0]!, value: 300 }),
+        peer("b", null),
+        peer("c", { ...points[0]!, value: 20 }, "2023-04 looks only partly reported."),
+      ],
+    });
+    if (series.msg.comparison === null) throw new Error(series.msg.reason);
+    expect(series.msg.comparison.forces.map((f) => f.forceId)).toEqual(["a", "west-mercia"]);
+    expect(series.msg.comparison.average).toBeCloseTo(0.2, 12);
+    expect(series.msg.comparison.excluded).toEqual([
+      { forceId: "b", note: "No figure for 2023-04." },
+      { forceId: "c", note: "2023-04 looks only partly reported." },
+    ]);
   });
 });

@@ -16,7 +16,14 @@ import {
   type MsgComparison,
   type MsgOptions,
 } from "../../stats/msg.js";
-import { parsePeriod, periodDates, previousPeriod, samePeriodLastYear } from "../../stats/periods.js";
+import {
+  formatPeriod,
+  parsePeriod,
+  periodDates,
+  previousPeriod,
+  samePeriodLastYear,
+  type Period,
+} from "../../stats/periods.js";
 import { computeSpc, type ImprovementDirection, type PointType, type SpcResult } from "../../stats/spc.js";
 import type { Area } from "./areas.js";
 import type { MeasureAnnotationRow, MeasureRow } from "./measures.tables.js";
@@ -31,6 +38,17 @@ export interface SeriesPoint {
   note: string | null;
 }
 
+/**
+ * A period missing from a series between its first and last, or only partly reported (a month a force
+ * supplied a fraction of its usual volume of data.police.uk records, by findDataGaps). A partial period is
+ * left out of the SPC limits and the peer comparison, and flagged on the changes it touches.
+ */
+export interface SeriesGap {
+  period: string;
+  kind: "missing" | "partial";
+  note: string;
+}
+
 export interface Change {
   against: "previous period" | "same period last year";
   period: string;
@@ -43,6 +61,8 @@ export interface Change {
   statement: string;
   method: string | null;
   test: CountChange | ProportionChange | null;
+  /** Set when either period is only partly reported: the change is then not a like-for-like one. */
+  caution: string | null;
 }
 
 export interface SpcSignal {
@@ -55,8 +75,13 @@ export interface MeasureSeries {
   measure: MeasureRow;
   area: Area;
   points: (SeriesPoint & {
+    /** Null for a partly reported period, which is left out of the SPC limits. */
     spc: { mean: number; lpl: number | null; upl: number | null; pointType: PointType; rule: string } | null;
+    /** Why the period is flagged as partly reported, or null. */
+    partial: string | null;
   })[];
+  /** Periods missing or partly reported, oldest first. */
+  gaps: SeriesGap[];
   change: { latest: string | null; previousPeriod: Change | null; samePeriodLastYear: Change | null };
   spc: (Pick<SpcResult, "summary" | "warnings"> & { signals: SpcSignal[]; rebasedAt: string[] }) | null;
   msg: { comparison: MsgComparison; period: string } | { comparison: null; reason: string };
@@ -66,9 +91,12 @@ export interface MeasureSeries {
 /** A force's figure for the MSG comparison: a count, or successes out of a base. */
 export interface PeerFigure {
   forceId: string;
-  point: SeriesPoint;
+  /** Null when the force has no figure for the period: it is then left out, with a note. */
+  point: SeriesPoint | null;
   /** Mid-year population, for counts and rates; null if the force has none. */
   population: number | null;
+  /** Why the force's figure for the period is only partial, or null: it is then left out. */
+  partial: string | null;
 }
 
 const improvementDirectionOf: Record<MeasureRow["polarity"], ImprovementDirection> = {
@@ -82,28 +110,44 @@ export function buildSeries(input: {
   area: Area;
   points: SeriesPoint[];
   annotations: MeasureAnnotationRow[];
-  /** Each force's figure for the latest period; empty when the area is not a force. */
+  /** Each force of the group's figure for the latest period; empty when the area is not a force. */
   peers: PeerFigure[];
+  /** The area's periods found missing or partly reported from the volume of data loaded (data.police.uk). */
+  gaps?: SeriesGap[];
 }): MeasureSeries {
   const { measure, area, annotations } = input;
   const points = [...input.points].sort((a, b) => a.periodStart.localeCompare(b.periodStart));
   const latest = points[points.length - 1];
   const byStart = new Map(points.map((point) => [point.periodStart, point]));
+  const gaps = seriesGaps(points, input.gaps ?? []);
+  const partialNotes = new Map(
+    gaps.flatMap((gap) => (gap.kind === "partial" ? [[gap.period, gap.note]] : [])),
+  );
   const changeAgainst = (against: Change["against"]): Change | null => {
     if (!latest) return null;
     const period = parsePeriod(latest.period);
     const earlier = byStart.get(
       periodDates(against === "previous period" ? previousPeriod(period) : samePeriodLastYear(period)).start,
     );
-    return earlier ? compare(measure, latest, earlier, against) : null;
+    if (!earlier) return null;
+    const change = compare(measure, latest, earlier, against);
+    const partial = [latest, earlier].filter((p) => partialNotes.has(p.period));
+    if (partial.length === 0) return { ...change, caution: null };
+    // In the statement too, so that every page and document quoting the change carries the warning.
+    return {
+      ...change,
+      statement: `${change.statement}; caution: ${partial.map((p) => p.period).join(" and ")} only partly reported, so not like for like`,
+      caution: partial.map((p) => partialNotes.get(p.period)).join(" "),
+    };
   };
 
   const rebasedAt = rebaseStarts(points, annotations);
+  const whole = points.filter((point) => !partialNotes.has(point.period));
   const spc =
-    points.length === 0
+    whole.length === 0
       ? null
       : computeSpc(
-          { x: points.map((p) => p.periodStart), y: points.map((p) => p.value) },
+          { x: whole.map((p) => p.periodStart), y: whole.map((p) => p.value) },
           {
             improvementDirection: improvementDirectionOf[measure.polarity],
             ...(measure.target === null ? {} : { target: measure.target }),
@@ -128,8 +172,10 @@ export function buildSeries(input: {
               rule: spcPoint.special_cause_type,
             }
           : null,
+        partial: partialNotes.get(point.period) ?? null,
       };
     }),
+    gaps,
     change: {
       latest: latest?.period ?? null,
       previousPeriod: changeAgainst("previous period"),
@@ -154,6 +200,37 @@ export function buildSeries(input: {
   };
 }
 
+/**
+ * The gaps found from the data's volume, with every period missing between the series' first and last
+ * (a period with no value given, or a month whose file was not loaded).
+ */
+function seriesGaps(points: SeriesPoint[], found: SeriesGap[]): SeriesGap[] {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const gaps = new Map(found.map((gap) => [gap.period, gap]));
+  if (first && last) {
+    const held = new Set(points.map((p) => p.periodStart));
+    for (let period = precedingPeriod(parsePeriod(last.period)); ; period = precedingPeriod(period)) {
+      const { start } = periodDates(period);
+      if (start <= first.periodStart) break;
+      const label = formatPeriod(period);
+      if (!held.has(start) && !gaps.has(label))
+        gaps.set(label, { period: label, kind: "missing", note: `No figure for ${label}.` });
+    }
+  }
+  return [...gaps.values()].sort((a, b) =>
+    periodDates(parsePeriod(a.period)).start.localeCompare(periodDates(parsePeriod(b.period)).start),
+  );
+}
+
+/** The period before in a series' run: a month earlier for a rolling or year-to-date figure given monthly. */
+function precedingPeriod(period: Period): Period {
+  if (period.kind !== "rolling12Months" && period.kind !== "financialYearToDate")
+    return previousPeriod(period);
+  const endMonth = period.endMonth === 1 ? 12 : period.endMonth - 1;
+  return { ...period, endYear: period.endMonth === 1 ? period.endYear - 1 : period.endYear, endMonth };
+}
+
 /** A rebase annotation starts a new SPC group at the first period ending on or after its date. */
 function rebaseStarts(points: SeriesPoint[], annotations: MeasureAnnotationRow[]): string[] {
   const starts = new Set<string>();
@@ -176,7 +253,7 @@ function compare(
   current: SeriesPoint,
   previous: SeriesPoint,
   against: Change["against"],
-): Change {
+): Omit<Change, "caution"> {
   const base = {
     against,
     period: previous.period,
@@ -185,7 +262,7 @@ function compare(
     absoluteChange: current.value - previous.value,
     percentChange: previous.value === 0 ? null : ((current.value - previous.value) / previous.value) * 100,
   };
-  const counted = (test: CountChange): Change => ({
+  const counted = (test: CountChange): Omit<Change, "caution"> => ({
     ...base,
     significant: test.significant,
     statement: test.statement,
@@ -252,9 +329,9 @@ function msgComparison(
         : null;
   if (kind === null)
     return { comparison: null, reason: `A figure in ${measure.unit} cannot be compared by funnel plot.` };
-  if (peers.length < 2)
+  if (peers.filter((peer) => peer.point !== null).length < 2)
     return { comparison: null, reason: `No other force has a value for ${latest.period}.` };
-  const figures = peers.map((peer): ForceFigure => figureOf(measure, kind, peer));
+  const figures = peers.map((peer): ForceFigure => figureOf(measure, kind, peer, latest.period));
   const options: MsgOptions = {
     focusForceId: area.code,
     kind,
@@ -287,7 +364,7 @@ function rememberedMsgComparison(figures: ForceFigure[], options: MsgOptions): M
   return comparison;
 }
 
-function figureOf(measure: MeasureRow, kind: MeasureKind, peer: PeerFigure): ForceFigure {
+function figureOf(measure: MeasureRow, kind: MeasureKind, peer: PeerFigure, period: string): ForceFigure {
   const { point } = peer;
   const incomplete = (note: string): ForceFigure => ({
     forceId: peer.forceId,
@@ -296,6 +373,8 @@ function figureOf(measure: MeasureRow, kind: MeasureKind, peer: PeerFigure): For
     complete: false,
     note,
   });
+  if (point === null) return incomplete(`No figure for ${period}.`);
+  if (peer.partial !== null) return incomplete(peer.partial);
   if (kind === "proportion") {
     return isWhole(point.numerator) && isWhole(point.denominator) && point.denominator > 0
       ? { forceId: peer.forceId, numerator: point.numerator, denominator: point.denominator, complete: true }

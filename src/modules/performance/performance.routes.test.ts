@@ -93,10 +93,15 @@ describe("the performance explorer", () => {
       "March 2025",
       "April 2025",
     ]);
-    // Both forces loaded are compared, West Mercia named as the focus.
+    // Both forces loaded are compared, West Mercia named as the focus; the rest of its group is listed
+    // as left out, for want of a figure.
     const msgRows = figureTableRows(html, "msg-funnel");
-    expect(msgRows.map((row) => row[0]).sort()).toEqual(["Norfolk Constabulary", "West Mercia Police"]);
+    const ranked = msgRows.filter((row) => row[3] !== "Not ranked");
+    expect(ranked.map((row) => row[0]).sort()).toEqual(["Norfolk Constabulary", "West Mercia Police"]);
     expect(msgRows.find((row) => row[0] === "West Mercia Police")?.[5]).toBe("Focus force");
+    expect(msgRows).toHaveLength(13);
+    for (const row of msgRows.filter((r) => r[3] === "Not ranked"))
+      expect(row[5]).toBe("No figure for 2025-04.");
     // West Mercia's five local policing areas and nine local authorities, on a shared scale.
     expect(figureTableRows(html, "breakdown-lpa").map((row) => row[0])).toEqual([
       "Herefordshire",
@@ -130,7 +135,8 @@ describe("the performance explorer", () => {
     expect(section("SPC").map((row) => formatNumber(Number(row.mean)))).toEqual(spcRows.map((row) => row[2]));
 
     const msgRows = figureTableRows(html, "msg-funnel");
-    expect(section("Most similar group").map((row) => [row.area, row.position])).toEqual(
+    // A force left out has no position: blank in the CSV, "Not ranked" on the page.
+    expect(section("Most similar group").map((row) => [row.area, row.position || "Not ranked"])).toEqual(
       msgRows.map((row) => [row[0], row[3]]),
     );
 

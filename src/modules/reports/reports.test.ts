@@ -116,7 +116,7 @@ describe("the quarterly report for Q2 2025/26 from the demo data", () => {
     }
   });
 
-  it("compares outcomes with the other forces loaded", () => {
+  it("compares outcomes with the other forces loaded, and lists the rest of the group as left out", () => {
     const figure = figureOf("outcomes", "outcomes.all-crime.charge-summons");
     expect(figure.title).toBe(
       "All crime: share with outcome charge/summons: West Mercia Police and its group, September 2025",
@@ -124,7 +124,13 @@ describe("the quarterly report for Q2 2025/26 from the demo data", () => {
     expect(figure.statements[0]).toMatch(
       /^All crime: share with outcome charge\/summons: West Mercia Police is/,
     );
-    expect(figure.table.rows).toHaveLength(3);
+    const rows = figure.table.rows.map((row) => row.map((cell) => cell.text));
+    expect(rows.filter((row) => row[3] !== "Not ranked").map((row) => row[3])).toEqual(["1", "2", "3"]);
+    // The members of its group with no figure are listed as left out, not passed over in silence.
+    const left = rows.filter((row) => row[3] === "Not ranked");
+    expect(left).toHaveLength(10);
+    for (const row of left)
+      expect(row.slice(2)).toEqual(["Excluded", "Not ranked", "Not compared", "No figure for 2025-09."]);
   });
 
   it("lists each national priority, saying which has no measure", () => {
