@@ -2,14 +2,17 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteAccess } from "../../src/app.js";
 import { roles, type Role } from "../../src/db/schema.js";
-import { isAllowed } from "../../src/modules/auth/access.js";
+import { isAllowed, type Access } from "../../src/modules/auth/access.js";
+import { expectedAccess, routesNamed } from "./access-policy.js";
 import { createTestUser } from "../factories.js";
 import { TestClient, testApp } from "../helpers/http.js";
 import { useTestDatabase } from "../helpers/test-db.js";
 
 /**
- * The authorisation matrix, generated from the app's own route table: every route × every role and no session.
- * A new route is covered the moment it exists; a route that forgets its rule cannot even be registered.
+ * The authorisation matrix, generated from the app's own route table: every route × every role and no session,
+ * each answer checked against the access policy written down apart from the routes (access-policy.ts). A new
+ * route is covered the moment it exists (for editors only, unless the policy says otherwise); a route that
+ * forgets its rule cannot even be registered, and one that declares the wrong rule fails here.
  */
 const database = useTestDatabase();
 let app: FastifyInstance;
@@ -63,6 +66,21 @@ describe("the authorisation matrix", () => {
     expect(checkedRoutes().length).toBeGreaterThan(5);
   });
 
+  it("declares on every route the access the policy gives it, and the policy names no route that is gone", () => {
+    const declared = checkedRoutes().map((route) => `${route.method} ${route.url}`);
+    expect(routesNamed.filter((route) => !declared.includes(route))).toEqual([]);
+    // The same roles in another order are the same rule.
+    const rule = (access: Access) => (typeof access === "string" ? access : [...access].sort().join(", "));
+    const differing = checkedRoutes().flatMap((route) => {
+      const expected = rule(expectedAccess(route.method, route.url));
+      const actual = rule(route.access);
+      return actual === expected
+        ? []
+        : [`${route.method} ${route.url}: declares ${actual}, policy ${expected}`];
+    });
+    expect(differing).toEqual([]);
+  });
+
   // Every route × six principals: a few hundred requests, some drawing charts.
   it(
     "refuses every principal the route does not allow, and lets through every one it does",
@@ -71,12 +89,13 @@ describe("the authorisation matrix", () => {
       const mismatches: string[] = [];
       for (const route of checkedRoutes()) {
         // Public routes refuse nobody; trying them signed in would also sign the shared clients out.
+        const access = expectedAccess(route.method, route.url);
         const principals =
-          route.access === "public" ? (["anonymous"] as const) : (["anonymous", ...roles] as const);
+          access === "public" ? (["anonymous"] as const) : (["anonymous", ...roles] as const);
         for (const principal of principals) {
           const user = principal === "anonymous" ? null : { role: principal };
           const allowed = isAllowed(
-            route.access,
+            access,
             user && { id: 0, email: "", name: "", must_change_password: 0, ...user },
           );
           const response = await request(clients.get(principal)!, route, principal !== "anonymous");
@@ -94,12 +113,9 @@ describe("the authorisation matrix", () => {
   it("refuses every state-changing route without its CSRF token, before doing anything", async () => {
     const unprotected: string[] = [];
     for (const route of checkedRoutes().filter((r) => r.method !== "GET")) {
+      const access = expectedAccess(route.method, route.url);
       const principal =
-        route.access === "public"
-          ? "anonymous"
-          : route.access === "signed-in"
-            ? "admin"
-            : (route.access[0] ?? "admin");
+        access === "public" ? "anonymous" : access === "signed-in" ? "admin" : (access[0] ?? "admin");
       const response = await clients.get(principal)!.postWithoutToken(concrete(route.url), {});
       if (!(response.statusCode === 403 && response.body.includes("Your form has expired"))) {
         unprotected.push(`${route.method} ${route.url} as ${principal}: ${response.statusCode}`);
