@@ -14,6 +14,7 @@ import * as msgGroups from "./0012-msg-groups.js";
 import * as outcomeGroups from "./0013-outcome-groups.js";
 import * as measuresVersion from "./0014-measures-version.js";
 import * as outcomeCountsByOutcome from "./0015-outcome-counts-by-outcome.js";
+import * as moreEditVersions from "./0016-more-edit-versions.js";
 
 /** Every migration, in order. A static list, so the compiled app and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0013-outcome-groups": outcomeGroups,
   "0014-measures-version": measuresVersion,
   "0015-outcome-counts-by-outcome": outcomeCountsByOutcome,
+  "0016-more-edit-versions": moreEditVersions,
 };

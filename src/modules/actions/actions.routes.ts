@@ -11,7 +11,7 @@ import {
   listPublicMeetings,
 } from "../meetings/meetings.repository.js";
 import { acceptFormUploads, chosenFile, maxPaperLabel, readPaperFile } from "../meetings/paper-files.js";
-import { StaleEditError } from "../meetings/stale-edit.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 import { actionStatuses, statusLabels, statusTagClasses } from "./action-rules.js";
 import {
   actionThemes,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionField } from "../../lib/stale-edit.js";
 import { actionStatuses, parseActionNumber } from "./action-rules.js";
 
 /** A form field that may come once (a string) or several times (an array), or not at all. */
@@ -86,10 +87,8 @@ export const newActionSchema = z
   });
 export type NewActionInput = z.infer<typeof newActionSchema>;
 
-const version = z.coerce.number({ error: "The form is missing its version; open it again" }).int().min(1);
-
 export const actionUpdateSchema = z.object({
-  version,
+  version: versionField,
   status: z.enum(actionStatuses, { error: "Choose the action's status" }),
   updatedOn: dateField("date of the update"),
   note: z
@@ -110,7 +109,7 @@ export const actionUpdateSchema = z.object({
 export type ActionUpdateInput = z.infer<typeof actionUpdateSchema>;
 
 export const closeActionSchema = z.object({
-  version,
+  version: versionField,
   reviewMeetingId: optionalId,
   note: optionalText(8000, "The note must be 8,000 characters or fewer"),
 });

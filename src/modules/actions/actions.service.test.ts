@@ -13,7 +13,7 @@ import { systemActor } from "../audit/actor.js";
 import { samplePdf } from "../meetings/test-papers.js";
 import { actionUpdateSchema, closeActionSchema, newActionSchema } from "./actions.schema.js";
 import { findActionById, updatesOf } from "./actions.repository.js";
-import { StaleEditError } from "../meetings/stale-edit.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 import { closeAction, staleActionMessage, updateAction, type ActionEditor } from "./actions.service.js";
 
 const database = useTestDatabase();

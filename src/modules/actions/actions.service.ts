@@ -10,7 +10,7 @@ import {
   storePaperFile,
   type UploadedFile,
 } from "../meetings/paper-files.js";
-import { StaleEditError } from "../meetings/stale-edit.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 import { formatActionNumber, numberingYear, transitionProblem } from "./action-rules.js";
 import {
   allocateActionNumber,

@@ -67,8 +67,8 @@ export async function loadInspectionsDemo(db: Kysely<Database>): Promise<void> {
     decided_by: "HMICFRS force liaison lead (sample)",
     superseded_by_id: null,
   });
-  await draftResponse(db, demoActor, idOf("Sample: PEEL 2021/22"));
-  await publishResponse(db, demoActor, idOf("Sample: PEEL 2021/22"));
+  const drafted = await draftResponse(db, demoActor, idOf("Sample: PEEL 2021/22"));
+  await publishResponse(db, demoActor, idOf("Sample: PEEL 2021/22"), drafted.version);
 
   const recommendation = await finding("Sample: PEEL 2023–25", "CoC 1 R1");
   await changeFindingStatus(db, demoActor, "force", recommendation.id, {

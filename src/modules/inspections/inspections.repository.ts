@@ -26,17 +26,23 @@ export function insertInspection(db: Executor, row: NewInspectionRow): Promise<I
   return db.insertInto("inspections").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Saves changes and bumps the version. With atVersion, only if nobody has saved since that version was read
+ * (the check and the bump are one statement, so of two saves from one version exactly one wins): undefined if not.
+ */
 export function updateInspection(
   db: Executor,
   id: number,
-  changes: Updateable<InspectionTable>,
-): Promise<InspectionRow> {
+  changes: Omit<Updateable<InspectionTable>, "version">,
+  atVersion?: number,
+): Promise<InspectionRow | undefined> {
   return db
     .updateTable("inspections")
-    .set(changes)
+    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
     .where("id", "=", id)
+    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function findInspection(db: Executor, id: number): Promise<InspectionRow | undefined> {
@@ -127,17 +133,23 @@ export function insertFinding(db: Executor, row: NewFindingRow): Promise<Finding
   return db.insertInto("inspection_findings").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Saves changes and bumps the version. With atVersion, only if nobody has saved since that version was read
+ * (the check and the bump are one statement, so of two saves from one version exactly one wins): undefined if not.
+ */
 export function updateFinding(
   db: Executor,
   id: number,
-  changes: Updateable<FindingTable>,
-): Promise<FindingRow> {
+  changes: Omit<Updateable<FindingTable>, "version">,
+  atVersion?: number,
+): Promise<FindingRow | undefined> {
   return db
     .updateTable("inspection_findings")
-    .set(changes)
+    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
     .where("id", "=", id)
+    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function findFinding(db: Executor, id: number): Promise<FindingRow | undefined> {
@@ -332,21 +344,30 @@ export function findResponse(db: Executor, inspectionId: number): Promise<PccRes
     .executeTakeFirst();
 }
 
-export function insertResponse(db: Executor, row: Omit<PccResponseRow, "id">): Promise<PccResponseRow> {
+export function insertResponse(
+  db: Executor,
+  row: Omit<PccResponseRow, "id" | "version">,
+): Promise<PccResponseRow> {
   return db.insertInto("pcc_responses").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Saves changes and bumps the version. With atVersion, only if nobody has saved since that version was read
+ * (the check and the bump are one statement, so of two saves from one version exactly one wins): undefined if not.
+ */
 export function updateResponse(
   db: Executor,
   id: number,
-  changes: Partial<Omit<PccResponseRow, "id">>,
-): Promise<PccResponseRow> {
+  changes: Partial<Omit<PccResponseRow, "id" | "version">>,
+  atVersion?: number,
+): Promise<PccResponseRow | undefined> {
   return db
     .updateTable("pcc_responses")
-    .set(changes)
+    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
     .where("id", "=", id)
+    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function listResponseItems(db: Executor, responseId: number): Promise<PccResponseItemRow[]> {

@@ -188,14 +188,27 @@ describe("correcting the register", () => {
     const finding = await makeFinding(db, inspection.id, { reference: "Mine" });
     const opcc = await signedIn("opcc");
     const editInspection = `/inspections/${inspection.id}/edit`;
-    expect((await opcc.get(editInspection)).body).toContain('value="Before edit"');
-    const saved = await opcc.post(
-      editInspection,
-      { kind: "custody", title: "After edit", published_on: "2025-02-01", report_url: "", scope: "Cells" },
-      editInspection,
-    );
+    const form = (await opcc.get(editInspection)).body;
+    expect(form).toContain('value="Before edit"');
+    expect(form).toContain('<input type="hidden" name="version" value="1">');
+    const details = {
+      kind: "custody",
+      published_on: "2025-02-01",
+      report_url: "",
+      scope: "Cells",
+      version: "1",
+    };
+    const saved = await opcc.post(editInspection, { ...details, title: "After edit" }, editInspection);
     expect(saved.headers.location).toBe(`/inspections/${inspection.id}`);
     expect((await opcc.get(`/inspections/${inspection.id}`)).body).toContain("After edit");
+    // A second editor's form, opened at version 1: refused, their text kept, the current version given.
+    const stale = await opcc.post(editInspection, { ...details, title: "Typed elsewhere" }, editInspection);
+    expect(stale.statusCode).toBe(422);
+    expect(stale.body).toContain("This inspection was changed since you opened it");
+    expect(stale.body).toContain('value="Typed elsewhere"');
+    expect(stale.body).toContain('<input type="hidden" name="version" value="2">');
+    expect(stale.body).toContain(`href="/inspections/${inspection.id}" target="_blank"`);
+    expect((await opcc.get(`/inspections/${inspection.id}`)).body).not.toContain("Typed elsewhere");
 
     const editFinding = `/inspections/findings/${finding.id}/edit`;
     const fields = {
@@ -203,6 +216,7 @@ describe("correcting the register", () => {
       text: "Changed text",
       owner: "",
       target_date: "2026-01-31",
+      version: "1",
     };
     const clash = await opcc.post(editFinding, { ...fields, reference: taken.reference }, editFinding);
     expect(clash.statusCode).toBe(422);
@@ -211,9 +225,60 @@ describe("correcting the register", () => {
       302,
     );
     expect((await opcc.get(`/inspections/findings/${finding.id}`)).body).toContain("Changed text");
+    const staleFinding = await opcc.post(
+      editFinding,
+      { ...fields, reference: "Mine", text: "Lost text" },
+      editFinding,
+    );
+    expect(staleFinding.statusCode).toBe(422);
+    expect(staleFinding.body).toContain("This finding was changed since you opened it");
+    expect(staleFinding.body).toContain("Lost text");
+    expect(staleFinding.body).toContain('<input type="hidden" name="version" value="2">');
 
     const force = await signedIn("force");
     expect((await force.get(editFinding)).statusCode).toBe(403);
+  });
+});
+
+describe("the PCC's response over HTTP", () => {
+  it("saves edits at the version the page showed, keeps a stale editor's text, and publishes what was read", async () => {
+    const db = database.current().db.kysely;
+    const inspection = await makeInspection(db, { title: "Response over HTTP" });
+    await makeFinding(db, inspection.id, { reference: "R1" });
+    const opcc = await signedIn("opcc");
+    const page = `/inspections/${inspection.id}/response`;
+    expect((await opcc.post(`${page}/draft`, {}, page)).headers.location).toBe(page);
+    const [item] = await db.selectFrom("pcc_response_items").select("id").execute();
+    const action = `action-${item!.id}`;
+    expect((await opcc.get(page)).body).toContain('<input type="hidden" name="version" value="1">');
+
+    const saved = await opcc.post(
+      page,
+      { introduction: "Intro", [action]: "Recruit by June.", version: "1" },
+      page,
+    );
+    expect(saved.headers.location).toBe(page);
+    const stale = await opcc.post(
+      page,
+      { introduction: "Other intro", [action]: "Typed elsewhere", version: "1" },
+      page,
+    );
+    expect(stale.statusCode).toBe(422);
+    expect(stale.body).toContain("This response was changed since you opened it");
+    expect(stale.body).toContain("Other intro");
+    expect(stale.body).toContain("Typed elsewhere");
+    // Both the save and the publish forms now carry the current version.
+    expect(stale.body.match(/<input type="hidden" name="version" value="2">/g)).toHaveLength(2);
+
+    const late = await opcc.post(`${page}/publish`, { version: "1" }, page);
+    expect(late.statusCode).toBe(422);
+    expect(late.body).toContain("This response was changed since you opened it");
+    expect(late.body).toContain("Intro");
+    expect((await opcc.post(`${page}/publish`, { version: "2" }, page)).headers.location).toBe(page);
+    const published = (await new TestClient(app).get(`/peel-and-inspections/responses/${inspection.id}`))
+      .body;
+    expect(published).toContain("Recruit by June.");
+    expect(published).not.toContain("Typed elsewhere");
   });
 });
 

@@ -14,6 +14,7 @@ import {
   readPaperFile,
   type UploadedFile,
 } from "../meetings/paper-files.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 import { todayInUk } from "./deadline.js";
 import { progressReporters, statusesReachable } from "./finding-status.js";
 import { formatImportErrors, importInspections, parseInspectionsCsv } from "./inspections.import.js";
@@ -39,15 +40,18 @@ import {
   assessments,
   closedByOptions,
   findingKinds,
+  findingChangeSchema,
   findingSchema,
   findingStatuses,
   gradeSchema,
   grades,
   inspectionKinds,
+  inspectionChangeSchema,
   inspectionSchema,
   linkSchema,
   rags,
   registerFilterSchema,
+  publishResponseSchema,
   responseSchema,
   transitionSchema,
   updateSchema,
@@ -125,12 +129,16 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
     });
   });
 
-  /** The add form, or the edit form when given the inspection being corrected. */
+  /**
+   * The add form, or the edit form when given the inspection being corrected; stale after a save refused because
+   * someone else saved first.
+   */
   const inspectionForm = (
     reply: FastifyReply,
     values: Record<string, unknown>,
     errors: FieldError[] = [],
     editing?: InspectionRow,
+    stale = false,
   ) =>
     reply.page(
       "inspections/views/inspection-form.njk",
@@ -138,6 +146,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
         title: editing ? `Change ${editing.title}` : "Add an inspection",
         action: editing ? `/inspections/${editing.id}/edit` : "/inspections",
         editing,
+        stale,
         values,
         kindOptions: options(inspectionKinds, labels.inspectionKind),
         ...errorView(errors),
@@ -168,9 +177,23 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
 
   app.post<Form>("/inspections/:id/edit", { config: editorsOnly }, async (request, reply) => {
     const inspection = await inspectionToEdit(idParams.parse(request.params).id);
-    const form = parseForm(inspectionSchema, request.body);
+    const form = parseForm(inspectionChangeSchema, request.body);
     if (!form.ok) return inspectionForm(reply, request.body, form.errors, inspection);
-    await updateInspectionDetails(kysely, request.actor, inspection.id, form.data);
+    const { version, ...details } = form.data;
+    try {
+      await updateInspectionDetails(kysely, request.actor, inspection.id, details, version);
+    } catch (error) {
+      if (!(error instanceof StaleEditError)) throw error;
+      // The person's text comes back with the current version, so saving again is a deliberate choice.
+      const current = await inspectionToEdit(inspection.id);
+      return inspectionForm(
+        reply,
+        { ...request.body, version: current.version },
+        error.fieldErrors,
+        current,
+        true,
+      );
+    }
     request.session.flash = "Inspection details saved";
     return reply.redirect(`/inspections/${inspection.id}`);
   });
@@ -281,13 +304,17 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
     return reply.redirect(`/inspections/${id}#grades`);
   });
 
-  /** The add form, or the edit form when given the finding being corrected. */
+  /**
+   * The add form, or the edit form when given the finding being corrected; stale after a save refused because
+   * someone else saved first.
+   */
   const findingForm = async (
     reply: FastifyReply,
     id: number,
     values: Record<string, unknown>,
     errors: FieldError[] = [],
     editing?: FindingRow,
+    stale = false,
   ) => {
     const inspection = await findInspection(kysely, id);
     if (!inspection) throw new NotFoundError();
@@ -300,6 +327,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
         title: editing ? `Change ${editing.reference}` : "Add a finding",
         action: editing ? `/inspections/findings/${editing.id}/edit` : `/inspections/${id}/findings`,
         editing,
+        stale,
         inspection,
         values,
         kindOptions: options(findingKinds, labels.findingKind),
@@ -341,13 +369,19 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
 
   app.post<Form>("/inspections/findings/:id/edit", { config: editorsOnly }, async (request, reply) => {
     const finding = await findingToEdit(idParams.parse(request.params).id);
-    const form = parseForm(findingSchema, request.body);
+    const form = parseForm(findingChangeSchema, request.body);
     if (!form.ok) return findingForm(reply, finding.inspection_id, request.body, form.errors, finding);
+    const { version, ...details } = form.data;
     try {
-      await updateFindingDetails(kysely, request.actor, finding.id, form.data);
+      await updateFindingDetails(kysely, request.actor, finding.id, details, version);
       request.session.flash = "Finding details saved";
       return reply.redirect(`/inspections/findings/${finding.id}`);
     } catch (error) {
+      if (error instanceof StaleEditError) {
+        const current = await findingToEdit(finding.id);
+        const values = { ...request.body, version: current.version };
+        return findingForm(reply, current.inspection_id, values, error.fieldErrors, current, true);
+      }
       if (error instanceof ValidationError) {
         return findingForm(reply, finding.inspection_id, request.body, error.fieldErrors, finding);
       }
@@ -523,11 +557,17 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
     },
   );
 
+  /**
+   * The response, and its form for an editor. After a refused save the form shows what the person wrote; after
+   * one refused because someone else saved first (stale), with the current version, so saving again is deliberate.
+   */
   const responsePage = async (
     request: FastifyRequest,
     reply: FastifyReply,
     id: number,
     errors: FieldError[] = [],
+    submitted: Record<string, unknown> | null = null,
+    stale = false,
   ) => {
     const inspection = await findInspection(kysely, id);
     if (!inspection) throw new NotFoundError();
@@ -547,6 +587,8 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
         deadline: deadlineView(inspection, response),
         labels,
         canEdit: canEdit(request.user?.role),
+        submitted,
+        stale,
         ...errorView(errors),
       },
       errors.length ? 422 : 200,
@@ -557,15 +599,26 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
     responsePage(request, reply, idParams.parse(request.params).id),
   );
 
+  /** A button or form on the response page; a refused one shows the page again, with the text the form sent. */
   const responseAction =
-    (act: (request: FastifyRequest<Form>, id: number) => Promise<string>) =>
+    (act: (request: FastifyRequest<Form>, id: number) => Promise<string>, sendsText = false) =>
     async (request: FastifyRequest<Form>, reply: FastifyReply) => {
       const { id } = idParams.parse(request.params);
       try {
         request.session.flash = await act(request, id);
         return reply.redirect(`/inspections/${id}/response`);
       } catch (error) {
-        if (error instanceof ValidationError) return responsePage(request, reply, id, error.fieldErrors);
+        if (error instanceof ValidationError) {
+          const submitted = sendsText ? request.body : null;
+          return responsePage(
+            request,
+            reply,
+            id,
+            error.fieldErrors,
+            submitted,
+            error instanceof StaleEditError,
+          );
+        }
         throw error;
       }
     };
@@ -583,22 +636,22 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
     "/inspections/:id/response",
     { config: editorsOnly },
     responseAction(async (request, id) => {
-      const { introduction, ...fields } = responseSchema.parse(request.body);
+      const { introduction, version, ...fields } = responseSchema.parse(request.body);
       const actions = new Map(
         Object.entries(fields)
           .filter(([key]) => /^action-\d+$/.test(key))
           .map(([key, value]) => [Number(key.slice("action-".length)), value]),
       );
-      await saveResponse(kysely, request.actor, id, { introduction, actions });
+      await saveResponse(kysely, request.actor, id, { introduction, actions, version });
       return "Response saved";
-    }),
+    }, true),
   );
 
   app.post<Form>(
     "/inspections/:id/response/publish",
     { config: editorsOnly },
     responseAction(async (request, id) => {
-      await publishResponse(kysely, request.actor, id);
+      await publishResponse(kysely, request.actor, id, publishResponseSchema.parse(request.body).version);
       return "Response published";
     }),
   );

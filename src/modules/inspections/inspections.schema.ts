@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionField } from "../../lib/stale-edit.js";
 
 export const inspectionKinds = [
   "peel",
@@ -118,6 +119,7 @@ export const inspectionSchema = z.object({
   scope: optionalText(4000),
 });
 export type InspectionInput = z.infer<typeof inspectionSchema>;
+export const inspectionChangeSchema = inspectionSchema.extend({ version: versionField });
 
 export const gradeSchema = z.object({
   question_area: z.string().trim().min(1, { error: "Enter the PEEL question area" }).max(200),
@@ -139,6 +141,7 @@ export const findingSchema = z.object({
     .pipe(z.number().int().positive().nullable()),
 });
 export type FindingInput = z.infer<typeof findingSchema>;
+export const findingChangeSchema = findingSchema.extend({ version: versionField });
 
 export const transitionSchema = z.object({
   to: z.enum(findingStatuses, { error: "Choose the new status" }),
@@ -190,8 +193,10 @@ export const linkSchema = z
 export type LinkInput = z.infer<typeof linkSchema>;
 
 export const responseSchema = z
-  .object({ introduction: z.string().trim().max(8000).default("") })
+  .object({ introduction: z.string().trim().max(8000).default(""), version: versionField })
   .catchall(z.string().trim().max(8000));
+/** Publishing names the version the publisher read. */
+export const publishResponseSchema = z.object({ version: versionField });
 
 export const registerFilterSchema = z.object({
   kind: z.enum(findingKinds).optional().catch(undefined),

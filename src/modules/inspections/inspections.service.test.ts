@@ -6,6 +6,9 @@ import { systemActor } from "../audit/actor.js";
 import { loadInspectionsDemo } from "./inspections.demo.js";
 import {
   countByStatus,
+  findFinding,
+  findInspection,
+  findResponse,
   latestPeelComparison,
   listPublishedResponses,
   listRegister,
@@ -22,7 +25,10 @@ import {
   publishResponse,
   saveResponse,
   setGrade,
+  updateFindingDetails,
+  updateInspectionDetails,
 } from "./inspections.service.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 import { makeFinding, makeInspection } from "./test-support.js";
 
 const database = useTestDatabase();
@@ -276,28 +282,100 @@ describe("the PCC's statutory response", () => {
       "Status: open. Owner: ACC. Target date: 30 June 2025. The force has not yet reported progress.",
     ]);
 
-    await saveResponse(db, systemActor, inspection.id, {
+    const first = await saveResponse(db, systemActor, inspection.id, {
       introduction: "Intro",
       actions: new Map([[items[1]!.id, ""]]),
+      version: response.version,
     });
-    await expect(publishResponse(db, systemActor, inspection.id)).rejects.toThrow(
+    expect(first.version).toBe(response.version + 1);
+    await expect(publishResponse(db, systemActor, inspection.id, first.version)).rejects.toThrow(
       "Say what action has been or will be taken on R1",
     );
-    await saveResponse(db, systemActor, inspection.id, {
+    // A second editor's form, opened before the first save, is refused whole: neither part of it is kept.
+    await expect(
+      saveResponse(db, systemActor, inspection.id, {
+        introduction: "Stale intro",
+        actions: new Map([[items[0]!.id, "Stale comment"]]),
+        version: response.version,
+      }),
+    ).rejects.toThrow(StaleEditError);
+    expect((await findResponse(db, inspection.id))?.introduction).toBe("Intro");
+    expect((await listResponseItems(db, response.id))[0]?.action).toBe(items[0]!.action);
+    const second = await saveResponse(db, systemActor, inspection.id, {
       introduction: "Intro",
       actions: new Map([[items[1]!.id, "The force will recruit call handlers by June."]]),
+      version: first.version,
     });
-    const published = await publishResponse(db, systemActor, inspection.id);
+    // Publishing is refused from a page read before the last save: what is published is what was read.
+    await expect(publishResponse(db, systemActor, inspection.id, first.version)).rejects.toThrow(
+      "This response was changed since you opened it",
+    );
+    const published = await publishResponse(db, systemActor, inspection.id, second.version);
     expect(published.published_at).not.toBeNull();
     expect((await listPublishedResponses(db)).map((row) => row.title)).toContain("Response test");
     await expect(
-      saveResponse(db, systemActor, inspection.id, { introduction: "Late edit", actions: new Map() }),
+      saveResponse(db, systemActor, inspection.id, {
+        introduction: "Late edit",
+        actions: new Map(),
+        version: published.version,
+      }),
     ).rejects.toThrow("The response is already published");
     expect((await auditOf("pcc_response", response.id)).map((row) => row.action)).toEqual([
       "create",
       "update",
       "update",
     ]);
+  });
+});
+
+describe("two people editing one inspection or finding", () => {
+  it("keeps the first save and refuses the second, made from a form opened before it", async () => {
+    const db = database.current().db.kysely;
+    const inspection = await makeInspection(db, { title: "Versioned" });
+    const details = {
+      kind: inspection.kind,
+      title: "Versioned, corrected",
+      published_on: inspection.published_on,
+      report_url: null,
+      scope: null,
+    };
+    const saved = await updateInspectionDetails(db, systemActor, inspection.id, details, inspection.version);
+    expect(saved.version).toBe(inspection.version + 1);
+    await expect(
+      updateInspectionDetails(
+        db,
+        systemActor,
+        inspection.id,
+        { ...details, title: "Lost" },
+        inspection.version,
+      ),
+    ).rejects.toThrow("This inspection was changed since you opened it");
+    expect((await findInspection(db, inspection.id))?.title).toBe("Versioned, corrected");
+
+    const finding = await makeFinding(db, inspection.id, { reference: "AFI 9" });
+    const input = {
+      kind: finding.kind,
+      reference: finding.reference,
+      text: "Corrected text",
+      owner: null,
+      target_date: null,
+      parent_id: null,
+    };
+    // A status change moves the version too: a details form opened before it is out of date.
+    await changeFindingStatus(db, systemActor, "opcc", finding.id, {
+      to: "in_progress",
+      reason: null,
+      closed_by: null,
+      decided_by: null,
+      superseded_by_id: null,
+    });
+    await expect(
+      updateFindingDetails(db, systemActor, finding.id, input, finding.version),
+    ).rejects.toBeInstanceOf(StaleEditError);
+    expect((await findFinding(db, finding.id))?.text).toBe(finding.text);
+    const current = (await findFinding(db, finding.id))!;
+    await updateFindingDetails(db, systemActor, finding.id, input, current.version);
+    expect((await findFinding(db, finding.id))?.text).toBe("Corrected text");
   });
 });
 

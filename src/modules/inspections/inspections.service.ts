@@ -11,6 +11,7 @@ import {
   storePaperFile,
   type UploadedFile,
 } from "../meetings/paper-files.js";
+import { savedAtVersion, staleMessages } from "../../lib/stale-edit.js";
 import { checkTransition } from "./finding-status.js";
 import {
   assessmentLabels,
@@ -222,16 +223,24 @@ export async function insertFindingAudited(
   return finding;
 }
 
-/** Corrects an inspection's details (its kind, title, date, link or scope). */
+/**
+ * Corrects an inspection's details (its kind, title, date, link or scope), refused if anyone has saved them
+ * since `expectedVersion` was read.
+ */
 export function updateInspectionDetails(
   db: Kysely<Database>,
   actor: Actor,
   inspectionId: number,
   input: InspectionInput,
+  expectedVersion: number,
 ): Promise<InspectionRow> {
   return db.transaction().execute(async (trx) => {
     const before = await inspectionOrThrow(trx, inspectionId);
-    const after = await updateInspection(trx, inspectionId, { ...input, updated_at: nowIso() });
+    const after = savedAtVersion(
+      await updateInspection(trx, inspectionId, { ...input, updated_at: nowIso() }, expectedVersion),
+      "title",
+      staleMessages.inspection,
+    );
     await recordAudit(trx, actor, {
       action: "update",
       entityType: "inspection",
@@ -243,12 +252,16 @@ export function updateInspectionDetails(
   });
 }
 
-/** Corrects a finding's details; its status moves only through changeFindingStatus. */
+/**
+ * Corrects a finding's details, refused if anyone has saved the finding since `expectedVersion` was read; its
+ * status moves only through changeFindingStatus.
+ */
 export function updateFindingDetails(
   db: Kysely<Database>,
   actor: Actor,
   findingId: number,
   input: FindingInput,
+  expectedVersion: number,
 ): Promise<FindingRow> {
   return db.transaction().execute(async (trx) => {
     const before = await findingOrThrow(trx, findingId);
@@ -256,7 +269,11 @@ export function updateFindingDetails(
       throw new ValidationError([{ field: "parent_id", text: "A finding cannot belong to itself" }]);
     }
     await checkFindingPlacement(trx, before.inspection_id, input, findingId);
-    const after = await updateFinding(trx, findingId, { ...input, updated_at: nowIso() });
+    const after = savedAtVersion(
+      await updateFinding(trx, findingId, { ...input, updated_at: nowIso() }, expectedVersion),
+      "text",
+      staleMessages.finding,
+    );
     await recordAudit(trx, actor, {
       action: "update",
       entityType: "finding",
@@ -301,7 +318,11 @@ export function changeFindingStatus(
       ]);
     }
     const now = nowIso();
-    const after = await updateFinding(trx, findingId, { ...outcome.change, updated_at: now });
+    const after = savedAtVersion(
+      await updateFinding(trx, findingId, { ...outcome.change, updated_at: now }),
+      "to",
+      staleMessages.finding,
+    );
     await insertStatusChange(trx, {
       finding_id: findingId,
       from_status: before.status,
@@ -504,6 +525,8 @@ export interface ResponseEdit {
   introduction: string;
   /** Comment text by response item id. */
   actions: Map<number, string>;
+  /** The response's version when the form was opened: the save is refused if anyone has saved since. */
+  version: number;
 }
 
 export function saveResponse(
@@ -517,10 +540,17 @@ export function saveResponse(
     if (!before) throw new NotFoundError("Draft the response first");
     if (before.published_at)
       throw new ValidationError([{ field: "form", text: "The response is already published" }]);
-    const after = await updateResponse(trx, before.id, {
-      introduction: edit.introduction,
-      updated_at: nowIso(),
-    });
+    // The response's version covers its comments too: every save bumps it, whichever parts changed.
+    const after = savedAtVersion(
+      await updateResponse(
+        trx,
+        before.id,
+        { introduction: edit.introduction, updated_at: nowIso() },
+        edit.version,
+      ),
+      "introduction",
+      staleMessages.response,
+    );
     if (after.introduction !== before.introduction) {
       await recordAudit(trx, actor, {
         action: "update",
@@ -546,11 +576,15 @@ export function saveResponse(
   });
 }
 
-/** Publishes the response once it says something on every finding; the public page shows it from then on. */
+/**
+ * Publishes the response once it says something on every finding; the public page shows it from then on. Refused
+ * if anyone has saved it since `expectedVersion`: what is published is what the publisher read.
+ */
 export function publishResponse(
   db: Kysely<Database>,
   actor: Actor,
   inspectionId: number,
+  expectedVersion: number,
 ): Promise<PccResponseRow> {
   return db.transaction().execute(async (trx) => {
     const before = await findResponse(trx, inspectionId);
@@ -571,7 +605,11 @@ export function publishResponse(
       ]);
     }
     const now = nowIso();
-    const after = await updateResponse(trx, before.id, { published_at: now, updated_at: now });
+    const after = savedAtVersion(
+      await updateResponse(trx, before.id, { published_at: now, updated_at: now }, expectedVersion),
+      "form",
+      staleMessages.response,
+    );
     await recordAudit(trx, actor, {
       action: "update",
       entityType: "pcc_response",

@@ -31,6 +31,8 @@ export interface InspectionTable {
   is_sample: number;
   created_at: string;
   updated_at: string;
+  /** Bumped by every save: a form opened at an older version cannot overwrite a newer save. */
+  version: Generated<number>;
 }
 export type InspectionRow = Selectable<InspectionTable>;
 export type NewInspectionRow = Insertable<InspectionTable>;
@@ -59,6 +61,8 @@ export interface FindingTable {
   superseded_by_id: number | null;
   created_at: string;
   updated_at: string;
+  /** Bumped by every save: a form opened at an older version cannot overwrite a newer save. */
+  version: Generated<number>;
 }
 export type FindingRow = Selectable<FindingTable>;
 export type NewFindingRow = Insertable<FindingTable>;
@@ -116,6 +120,8 @@ export interface PccResponseTable {
   published_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Bumped by every save: a form opened at an older version cannot overwrite a newer save. */
+  version: Generated<number>;
 }
 export type PccResponseRow = Selectable<PccResponseTable>;
 

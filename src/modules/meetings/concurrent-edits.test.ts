@@ -7,7 +7,7 @@ import { createTemplateMeeting } from "../../../test/factories/meeting-papers.js
 import { systemActor } from "../audit/actor.js";
 import { findMeetingItem } from "./meetings.repository.js";
 import { updateItem } from "./meetings.service.js";
-import { StaleEditError, staleMessages } from "./stale-edit.js";
+import { StaleEditError, staleMessages } from "../../lib/stale-edit.js";
 
 const database = useTestDatabase();
 let app: FastifyInstance;

@@ -8,7 +8,7 @@ import { createTemplateMeeting } from "../../../test/factories/meeting-papers.js
 import { systemActor } from "../audit/actor.js";
 import { findDecision, findLineOfEnquiry } from "./meetings.repository.js";
 import { addAttendee, addDecision, addLineOfEnquiry } from "./meetings.service.js";
-import { staleMessages } from "./stale-edit.js";
+import { staleMessages } from "../../lib/stale-edit.js";
 
 const database = useTestDatabase();
 let app: FastifyInstance;

@@ -71,7 +71,7 @@ import {
 } from "./meetings.service.js";
 import { nextStatuses, statusLabels } from "./meetings.status.js";
 import { acceptFormUploads, maxPaperLabel, readPaperFile, type UploadedFile } from "./paper-files.js";
-import { StaleEditError } from "./stale-edit.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 
 type Form = Record<string, string>;
 

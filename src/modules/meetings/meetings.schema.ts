@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionField } from "../../lib/stale-edit.js";
 import {
   assuranceLevels,
   attendanceKinds,
@@ -102,12 +103,6 @@ export const paperRequestSchema = z.object({
     .transform((value) => (value === "1" ? 1 : 0)),
 });
 export type PaperRequestInput = z.infer<typeof paperRequestSchema>;
-
-/** The version of the record the form was opened at; a save from an older one is refused. */
-export const versionField = z.coerce
-  .number({ error: "The form is missing its version; open it again" })
-  .int()
-  .min(1, { error: "The form is missing its version; open it again" });
 
 export const itemNotesSchema = z.object({
   version: versionField,

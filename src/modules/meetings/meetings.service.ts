@@ -35,7 +35,7 @@ import type {
   MeetingStatus,
 } from "./meetings.tables.js";
 import { checkPaperFile, removePaperFile, storePaperFile, type UploadedFile } from "./paper-files.js";
-import { StaleEditError, staleMessages } from "./stale-edit.js";
+import { StaleEditError, staleMessages } from "../../lib/stale-edit.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -39,7 +39,10 @@ export async function loadPublicationDemo(db: Db): Promise<void> {
     body: `SAMPLE: a statement generated for the demonstration; it is not a statement of any Police and Crime Commissioner.\n\n${body}`,
     figuresTo: generated.figuresTo,
   });
-  await publishStatement(db.kysely, demoActor, draft.id, { publishedOn: todayInUk() });
+  await publishStatement(db.kysely, demoActor, draft.id, {
+    publishedOn: todayInUk(),
+    version: draft.version,
+  });
 }
 
 /** The demonstration step (see src/modules/demo/demo.service.ts). */

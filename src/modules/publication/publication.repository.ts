@@ -10,17 +10,23 @@ export function insertStatement(db: Executor, row: NewPriorityStatementRow): Pro
   return db.insertInto("priority_statements").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Saves changes and bumps the version. With atVersion, only if nobody has saved since that version was read
+ * (the check and the bump are one statement, so of two saves from one version exactly one wins): undefined if not.
+ */
 export function updateStatement(
   db: Executor,
   id: number,
-  changes: Partial<Omit<PriorityStatementRow, "id" | "created_at" | "created_by">>,
-): Promise<PriorityStatementRow> {
+  changes: Partial<Omit<PriorityStatementRow, "id" | "created_at" | "created_by" | "version">>,
+  atVersion?: number,
+): Promise<PriorityStatementRow | undefined> {
   return db
     .updateTable("priority_statements")
-    .set(changes)
+    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
     .where("id", "=", id)
+    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function findStatement(db: Executor, id: number): Promise<PriorityStatementRow | undefined> {

@@ -49,23 +49,39 @@ describe("the 7A statement over HTTP", () => {
     expect((await force.get(editUrl)).statusCode).toBe(403);
 
     // Publishing with the gaps unwritten is refused with the error summary.
+    expect(editPage.body.match(/<input type="hidden" name="version" value="1">/g)).toHaveLength(2);
     const refused = await opcc.post(
       `/publications/national-priorities/${id}/publish`,
-      { publishedOn: "2026-04-30" },
+      { publishedOn: "2026-04-30", version: "1" },
       editUrl,
     );
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain("The statement still has 6 gaps marked");
 
-    const saved = await opcc.post(
+    const body = "## Reduce murder and other homicide\n\nHomicides fell to **12**.";
+    const saved = await opcc.post(editUrl, { title: "Our statement", body, version: "1" }, editUrl);
+    expect(saved.statusCode).toBe(302);
+    // Another editor's page, opened before that save: their text comes back, with the current version.
+    const stale = await opcc.post(
       editUrl,
-      { title: "Our statement", body: "## Reduce murder and other homicide\n\nHomicides fell to **12**." },
+      { title: "Their statement", body: "Their words.", version: "1" },
       editUrl,
     );
-    expect(saved.statusCode).toBe(302);
+    expect(stale.statusCode).toBe(422);
+    expect(stale.body).toContain("This statement was changed since you opened it");
+    expect(stale.body).toContain('value="Their statement"');
+    expect(stale.body.match(/<input type="hidden" name="version" value="2">/g)).toHaveLength(2);
+    // Publishing from a page read before the save is refused too: what is published is what was read.
+    const unread = await opcc.post(
+      `/publications/national-priorities/${id}/publish`,
+      { publishedOn: "2026-04-30", version: "1" },
+      editUrl,
+    );
+    expect(unread.statusCode).toBe(422);
+    expect(unread.body).toContain("This statement was changed since you opened it");
     const published = await opcc.post(
       `/publications/national-priorities/${id}/publish`,
-      { publishedOn: "2026-04-30" },
+      { publishedOn: "2026-04-30", version: "2" },
       editUrl,
     );
     expect(published.statusCode).toBe(302);

@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../../db/database.js";
 import { ValidationError, type FieldError } from "../../lib/errors.js";
 import { errorView, parseForm } from "../../lib/forms.js";
+import { StaleEditError } from "../../lib/stale-edit.js";
 import { editors } from "../auth/access.js";
 import { todayInUk } from "../inspections/deadline.js";
 import { labels } from "../inspections/inspections.view.js";
@@ -74,17 +75,38 @@ export const publicationRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { d
     });
   });
 
+  /**
+   * The draft's editing page. After a save refused because someone else saved first (stale), the person's text
+   * comes back with the current version, so saving again is deliberate.
+   */
   const editPage = (
     reply: FastifyReply,
     statement: PriorityStatementRow,
-    values: { title: string; body: string; publishedOn: string },
+    values: { title: string; body: string; publishedOn: string; version: number | string },
     errors: FieldError[] = [],
+    stale = false,
   ) =>
     reply.page(
       "publication/views/edit.njk",
-      { title: `Edit the draft statement`, statement, values, ...errorView(errors) },
+      { title: `Edit the draft statement`, statement, values, stale, ...errorView(errors) },
       errors.length ? 422 : 200,
     );
+
+  const statementOf = (request: FastifyRequest) =>
+    statementFor(kysely, statementIdParams.parse(request.params).id, request.user);
+
+  /** A refused save or publish: the page again; when someone else saved first, with the current version. */
+  const refused = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    statement: PriorityStatementRow,
+    error: ValidationError,
+    values: { title: string; body: string; publishedOn: string; version: number | string },
+  ) => {
+    if (!(error instanceof StaleEditError)) return editPage(reply, statement, values, error.fieldErrors);
+    const current = await statementOf(request);
+    return editPage(reply, current, { ...values, version: current.version }, error.fieldErrors, true);
+  };
 
   app.get(`${statementsUrl}/:id/edit`, { config: editorsOnly }, async (request, reply) => {
     const statement = await statementFor(kysely, statementIdParams.parse(request.params).id, request.user);
@@ -93,18 +115,19 @@ export const publicationRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { d
       title: statement.title,
       body: statement.body_markdown,
       publishedOn: todayInUk(),
+      version: statement.version,
     });
   });
 
   app.post<Form>(`${statementsUrl}/:id/edit`, { config: editorsOnly }, async (request, reply) => {
-    const statement = await statementFor(kysely, statementIdParams.parse(request.params).id, request.user);
-    const values = { title: "", body: "", publishedOn: todayInUk(), ...request.body };
+    const statement = await statementOf(request);
+    const values = { title: "", body: "", publishedOn: todayInUk(), version: "", ...request.body };
     const form = parseForm(statementFormSchema, request.body);
     if (!form.ok) return editPage(reply, statement, values, form.errors);
     try {
       await saveStatementDraft(kysely, request.actor, statement.id, form.data);
     } catch (error) {
-      if (error instanceof ValidationError) return editPage(reply, statement, values, error.fieldErrors);
+      if (error instanceof ValidationError) return refused(request, reply, statement, error, values);
       throw error;
     }
     request.session.flash = "Draft saved";
@@ -112,18 +135,20 @@ export const publicationRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { d
   });
 
   app.post<Form>(`${statementsUrl}/:id/publish`, { config: editorsOnly }, async (request, reply) => {
-    const statement = await statementFor(kysely, statementIdParams.parse(request.params).id, request.user);
+    const statement = await statementOf(request);
+    // The text shown is the saved draft's; the version stays the one the publisher read.
     const values = {
       title: statement.title,
       body: statement.body_markdown,
       publishedOn: request.body?.publishedOn ?? "",
+      version: request.body?.version ?? "",
     };
     const form = parseForm(publishFormSchema, request.body);
     if (!form.ok) return editPage(reply, statement, values, form.errors);
     try {
       await publishStatement(kysely, request.actor, statement.id, form.data);
     } catch (error) {
-      if (error instanceof ValidationError) return editPage(reply, statement, values, error.fieldErrors);
+      if (error instanceof ValidationError) return refused(request, reply, statement, error, values);
       throw error;
     }
     request.session.flash = "Statement published";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionField } from "../../lib/stale-edit.js";
 
 export const statementStatuses = ["draft", "published"] as const;
 export type StatementStatus = (typeof statementStatuses)[number];
@@ -22,11 +23,14 @@ export const statementFormSchema = z.object({
     .trim()
     .min(1, { error: "Enter the statement" })
     .max(50_000, { error: "Keep the statement to 50,000 characters or fewer" }),
+  version: versionField,
 });
 export type StatementForm = z.infer<typeof statementFormSchema>;
 
 export const publishFormSchema = z.object({
   publishedOn: z.iso.date({ error: "Enter the date of publication as YYYY-MM-DD, like 2026-04-30" }),
+  /** The version the publisher read: what is published is what was read. */
+  version: versionField,
 });
 export type PublishForm = z.infer<typeof publishFormSchema>;
 

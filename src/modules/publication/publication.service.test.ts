@@ -86,13 +86,31 @@ describe("publishing the 7A statement", () => {
 
     // Gaps left: refused, nothing changed.
     await expect(
-      publishStatement(db(), systemActor, draft.id, { publishedOn: "2026-04-30" }),
+      publishStatement(db(), systemActor, draft.id, { publishedOn: "2026-04-30", version: draft.version }),
     ).rejects.toThrow(ValidationError);
     expect((await statementFor(db(), draft.id, panel)).status).toBe("draft");
 
     const body = draft.body_markdown.replaceAll(/\[To write:[^\]]*\]/g, "The commissioner's words.");
-    await saveStatementDraft(db(), systemActor, draft.id, { title: "First statement", body });
-    await publishStatement(db(), systemActor, draft.id, { publishedOn: "2026-04-30" });
+    const saved = await saveStatementDraft(db(), systemActor, draft.id, {
+      title: "First statement",
+      body,
+      version: draft.version,
+    });
+    // A second editor's form, and a publish button, from the page as it was before that save: both refused.
+    await expect(
+      saveStatementDraft(db(), systemActor, draft.id, {
+        title: "Other",
+        body: "Other",
+        version: draft.version,
+      }),
+    ).rejects.toThrow("This statement was changed since you opened it");
+    await expect(
+      publishStatement(db(), systemActor, draft.id, { publishedOn: "2026-04-30", version: draft.version }),
+    ).rejects.toThrow("This statement was changed since you opened it");
+    await publishStatement(db(), systemActor, draft.id, {
+      publishedOn: "2026-04-30",
+      version: saved.version,
+    });
     const published = await statementFor(db(), draft.id, null);
     expect(published).toMatchObject({
       status: "published",
@@ -111,14 +129,17 @@ describe("publishing the 7A statement", () => {
 
     // A published statement is fixed; the next is a new draft, and the first stays as history.
     await expect(
-      saveStatementDraft(db(), systemActor, draft.id, { title: "Changed", body: "Changed" }),
+      saveStatementDraft(db(), systemActor, draft.id, { title: "Changed", body: "Changed", version: 99 }),
     ).rejects.toThrow(ValidationError);
     const second = await createStatementDraft(db(), systemActor, {
       title: "Second statement",
       body: "Updated words.",
       figuresTo: null,
     });
-    await publishStatement(db(), systemActor, second.id, { publishedOn: "2026-10-31" });
+    await publishStatement(db(), systemActor, second.id, {
+      publishedOn: "2026-10-31",
+      version: second.version,
+    });
     const versions = await statementVersions(db(), null);
     expect(versions.current?.title).toBe("Second statement");
     expect(versions.history.map((v) => v.title)).toEqual(["First statement"]);

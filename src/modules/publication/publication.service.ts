@@ -44,6 +44,7 @@ import {
   type StatementForm,
 } from "./publication.schema.js";
 import type { PriorityStatementRow } from "./publication.tables.js";
+import { savedAtVersion, staleMessages } from "../../lib/stale-edit.js";
 
 const priorityIds = Object.keys(nationalPriorities) as NationalPriority[];
 
@@ -196,11 +197,16 @@ export function saveStatementDraft(
 ): Promise<PriorityStatementRow> {
   return db.transaction().execute(async (trx) => {
     const before = await draftForChange(trx, id);
-    const after = await updateStatement(trx, id, {
-      title: form.title,
-      body_markdown: form.body,
-      updated_at: nowIso(),
-    });
+    const after = savedAtVersion(
+      await updateStatement(
+        trx,
+        id,
+        { title: form.title, body_markdown: form.body, updated_at: nowIso() },
+        form.version,
+      ),
+      "body",
+      staleMessages.statement,
+    );
     await recordAudit(trx, actor, {
       action: "update",
       entityType: "priority-statement",
@@ -231,12 +237,16 @@ export function publishStatement(
       ]);
     }
     const now = nowIso();
-    const after = await updateStatement(trx, id, {
-      status: "published",
-      published_on: form.publishedOn,
-      published_at: now,
-      updated_at: now,
-    });
+    const after = savedAtVersion(
+      await updateStatement(
+        trx,
+        id,
+        { status: "published", published_on: form.publishedOn, published_at: now, updated_at: now },
+        form.version,
+      ),
+      "publishedOn",
+      staleMessages.statement,
+    );
     await recordAudit(trx, actor, {
       action: "publish",
       entityType: "priority-statement",

@@ -19,6 +19,8 @@ export interface PriorityStatementTable {
   created_by: string;
   created_at: string;
   updated_at: string;
+  /** Bumped by every save: a form opened at an older version cannot overwrite a newer save. */
+  version: Generated<number>;
 }
 export type PriorityStatementRow = Selectable<PriorityStatementTable>;
 export type NewPriorityStatementRow = Insertable<PriorityStatementTable>;
