@@ -41,6 +41,11 @@ export const OUTCOME_GROUP_NAMES: Record<OutcomeGroup, string> = {
 /** Groups that can never be in a rate's numerator: no outcome yet, or no known outcome. */
 export const NEVER_IN_NUMERATOR: readonly OutcomeGroup[] = ["pending", "unmapped"];
 
+/** Groups a rate may count: every outcome reached. */
+export const COUNTABLE_OUTCOME_GROUPS = (Object.keys(OUTCOME_GROUP_NAMES) as OutcomeGroup[]).filter(
+  (group) => !NEVER_IN_NUMERATOR.includes(group),
+);
+
 /**
  * Home Office outcome types. 22 is its own group, as in the Home Office's statistics; 19 is not
  * in use and is unmapped.

@@ -8,6 +8,8 @@ import { fromRoot } from "../../lib/paths.js";
 import {
   DEFAULT_POSITIVE_OUTCOME_GROUPS,
   OUTCOME_GROUP_NAMES,
+  describeOutcomeRate,
+  positiveOutcomeRate,
   type OutcomeGroup,
 } from "../../stats/outcomes.js";
 import {
@@ -99,6 +101,40 @@ function outcomeShare(crimeName: string, crimeTypes: readonly string[], group: O
   );
 }
 
+export type PositiveOutcomeQuery = Extract<PoliceUkQuery, { kind: "positive-outcome-rate" }>;
+
+/** A positive outcome rate's definition, naming the outcomes it counts: it is shown beside every figure. */
+export function positiveOutcomeDefinition(query: PositiveOutcomeQuery): string {
+  const crimes =
+    query.crimeTypes.length === RECORDED_CRIME_TYPES.length
+      ? "every type of crime"
+      : `crimes of the type ${query.crimeTypes.map((type) => `"${type}"`).join(", ")}`;
+  return (
+    `${describeOutcomeRate(positiveOutcomeRate(query.outcomeGroups))}; counting ${crimes}. Which outcomes count ` +
+    "as positive is the office's choice, made in the measure's settings; crimes still under investigation " +
+    `never count. Outcomes are updated as investigations end, so recent months rise over time. ${SOURCE_NOTE}`
+  );
+}
+
+function positiveOutcome(crimeName: string, crimeTypes: readonly string[]) {
+  const query: PositiveOutcomeQuery = {
+    kind: "positive-outcome-rate",
+    crimeTypes: [...crimeTypes],
+    outcomeGroups: [...DEFAULT_POSITIVE_OUTCOME_GROUPS],
+  };
+  return policeUk(
+    {
+      id: `outcomes.${slug(crimeName)}.positive`,
+      name: `${crimeName}: positive outcome rate`,
+      definition: positiveOutcomeDefinition(query),
+      unit: "%",
+      polarity: "higher is better",
+      nationalPriority: null,
+    },
+    query,
+  );
+}
+
 export function builtInMeasures(): MeasureDefinition[] {
   const measures: MeasureDefinition[] = [
     crimeCount(
@@ -130,6 +166,7 @@ export function builtInMeasures(): MeasureDefinition[] {
     ["All crime", RECORDED_CRIME_TYPES],
     ...RECORDED_CRIME_TYPES.map((type) => [type, [type]] as const),
   ] as const) {
+    measures.push(positiveOutcome(name, types));
     for (const group of outcomeGroups) measures.push(outcomeShare(name, types, group));
   }
   const searchNote = "Source: data.police.uk stop and search files.";

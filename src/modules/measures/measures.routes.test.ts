@@ -243,6 +243,33 @@ describe("single values and notes", () => {
     expect(page).toContain("<li>Q2 2025/26 (missing): No figure for Q2 2025/26.</li>");
   });
 
+  it("lets the office choose which outcomes a positive outcome rate counts, and states them in its definition", async () => {
+    const settings = "/measures/outcomes.burglary.positive/settings";
+    const form = (await editor.get(settings)).body;
+    expect(form).toContain('name="positiveOutcomes" type="checkbox" value="charge_summons" checked');
+    expect(form).not.toContain('value="pending"');
+    const base = { published: "no", target: "", localPriority: "" };
+    const none = await editor.post(settings, base, settings);
+    expect(none.statusCode).toBe(422);
+    expect(none.body).toContain("Choose at least one outcome that counts as positive");
+    const pending = await editor.post(settings, { ...base, positiveOutcomes: "pending" }, settings);
+    expect(pending.statusCode).toBe(422);
+    expect(pending.body).toContain("an outcome not yet reached cannot count");
+    const saved = await editor.post(
+      settings,
+      { ...base, positiveOutcomes: ["out_of_court_disposal", "charge_summons"] },
+      settings,
+    );
+    expect(saved.statusCode).toBe(302);
+    const series = (await editor.get("/api/measures/outcomes.burglary.positive/series")).json<SeriesBody>();
+    expect(series.measure.definition).toMatch(
+      /^Positive outcome rate: crimes whose latest outcome is charge\/summons or out-of-court disposal, as a share/,
+    );
+    expect((await editor.get("/measures/outcomes.burglary.positive")).body).toContain(
+      "crimes whose latest outcome is charge/summons or out-of-court disposal",
+    );
+  });
+
   it("refuses values for data.police.uk measures and form posts from force users", async () => {
     expect((await editor.get("/measures/crimes.burglary/values/new")).statusCode).toBe(422);
     expect((await force.get(`/measures/${measure}/values/new`)).statusCode).toBe(403);

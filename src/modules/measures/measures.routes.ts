@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "../../db/database.js";
 import { ValidationError, type FieldError } from "../../lib/errors.js";
 import { errorView, parseForm } from "../../lib/forms.js";
+import { COUNTABLE_OUTCOME_GROUPS, OUTCOME_GROUP_NAMES } from "../../stats/outcomes.js";
 import { editors } from "../auth/access.js";
 import { areaDirectory } from "./areas.js";
 import { describeProblem } from "./force-return.js";
@@ -29,6 +30,7 @@ import {
   importForceReturn,
   measureFor,
   measureSeries,
+  policeUkQueryOf,
   saveSingleValue,
   updateMeasureSettings,
   visibleMeasures,
@@ -243,29 +245,48 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
     },
   );
 
+  /** The settings form; a positive outcome rate's also offers the outcomes it may count as positive. */
   const settingsForm = (
     reply: FastifyReply,
     measure: MeasureRow,
-    values: Record<string, string>,
+    values: Record<string, string | string[]>,
     errors: FieldError[] = [],
-  ) =>
-    reply.page(
+  ) => {
+    const query = policeUkQueryOf(measure);
+    const ticked = [values.positiveOutcomes ?? []].flat();
+    return reply.page(
       "measures/views/settings.njk",
-      { title: `Settings: ${measure.name}`, measure, values, ...(errors.length ? errorView(errors) : {}) },
+      {
+        title: `Settings: ${measure.name}`,
+        measure,
+        values,
+        outcomeChoices:
+          query?.kind === "positive-outcome-rate"
+            ? COUNTABLE_OUTCOME_GROUPS.map((group) => ({
+                value: group,
+                text: OUTCOME_GROUP_NAMES[group],
+                checked: ticked.includes(group),
+              }))
+            : null,
+        ...(errors.length ? errorView(errors) : {}),
+      },
       errors.length ? 422 : 200,
     );
+  };
 
   app.get("/measures/:id/settings", { config: editorsOnly }, async (request, reply) => {
     const { id } = idParams.parse(request.params);
     const measure = await measureFor(kysely, id, { publishedOnly: false });
+    const query = policeUkQueryOf(measure);
     return settingsForm(reply, measure, {
       published: measure.published === 1 ? "yes" : "no",
       target: measure.target === null ? "" : String(measure.target),
       localPriority: measure.local_priority ?? "",
+      positiveOutcomes: query?.kind === "positive-outcome-rate" ? query.outcomeGroups : [],
     });
   });
 
-  app.post<{ Body: Record<string, string> }>(
+  app.post<{ Body: Record<string, string | string[]> }>(
     "/measures/:id/settings",
     { config: editorsOnly },
     async (request, reply) => {
@@ -273,7 +294,13 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
       const measure = await measureFor(kysely, id, { publishedOnly: false });
       const form = parseForm(measureSettingsFormSchema, request.body);
       if (!form.ok) return settingsForm(reply, measure, request.body, form.errors);
-      await updateMeasureSettings(kysely, request.actor, measure.id, form.data);
+      try {
+        await updateMeasureSettings(kysely, request.actor, measure.id, form.data);
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return settingsForm(reply, measure, request.body, error.fieldErrors);
+        throw error;
+      }
       request.session.flash = "Settings saved";
       return reply.redirect(`/measures/${encodeURIComponent(measure.id)}`);
     },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Period } from "../../stats/periods.js";
-import { OUTCOME_GROUP_NAMES, type OutcomeGroup } from "../../stats/outcomes.js";
+import { COUNTABLE_OUTCOME_GROUPS, OUTCOME_GROUP_NAMES, type OutcomeGroup } from "../../stats/outcomes.js";
 
 export const measureUnits = ["count", "rate per 1,000", "%", "seconds", "minutes", "days", "£"] as const;
 export type MeasureUnit = (typeof measureUnits)[number];
@@ -71,6 +71,15 @@ export const policeUkQuerySchema = z.discriminatedUnion("kind", [
     kind: z.literal("outcome-share"),
     crimeTypes: z.array(z.string()).min(1),
     outcomeGroup: z.enum(outcomeGroupIds),
+  }),
+  /**
+   * A positive outcome rate: crimes of these types whose last outcome is in any of the groups the OPCC counts
+   * as positive, as a share of all crimes of those types. A group with no outcome yet is never counted.
+   */
+  z.object({
+    kind: z.literal("positive-outcome-rate"),
+    crimeTypes: z.array(z.string()).min(1),
+    outcomeGroups: z.array(z.enum(COUNTABLE_OUTCOME_GROUPS as [OutcomeGroup, ...OutcomeGroup[]])).min(1),
   }),
   /** Stop and searches, optionally only those with an outcome or an officer-defined ethnicity. */
   z.object({ kind: z.literal("searches"), ethnicity: z.string().optional() }),
@@ -149,6 +158,15 @@ export const measureSettingsFormSchema = z.object({
   published: z.enum(["yes", "no"], { error: "Say whether the public may see this measure" }),
   target: formNumber("target"),
   localPriority: z.string().trim().max(200),
+  /** A positive outcome rate's numerator: the outcome groups ticked (one arrives as a string, none as nothing). */
+  positiveOutcomes: z.preprocess(
+    (value: unknown) => (value === undefined ? [] : [value].flat()),
+    z.array(
+      z.enum(COUNTABLE_OUTCOME_GROUPS as [OutcomeGroup, ...OutcomeGroup[]], {
+        error: "Choose outcomes from the list: an outcome not yet reached cannot count",
+      }),
+    ),
+  ),
 });
 export type MeasureSettingsForm = z.infer<typeof measureSettingsFormSchema>;
 

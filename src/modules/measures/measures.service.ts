@@ -9,7 +9,8 @@ import { recordAudit } from "../audit/audit.repository.js";
 import { loadedVolumes } from "../crime/crime.repository.js";
 import { msgPeerIds } from "../crime/msg-groups.service.js";
 import { areaDirectory, type Area } from "./areas.js";
-import { shippedMeasures } from "./catalogue.js";
+import { positiveOutcomeDefinition, shippedMeasures, type PositiveOutcomeQuery } from "./catalogue.js";
+import { COUNTABLE_OUTCOME_GROUPS, type OutcomeGroup } from "../../stats/outcomes.js";
 import {
   checkForceReturn,
   checkValue,
@@ -246,7 +247,9 @@ export async function updateMeasureSettings(
   db: Kysely<Database>,
   actor: Actor,
   measureId: string,
-  form: MeasureSettingsForm,
+  /** Without positiveOutcomes, a positive outcome rate keeps the outcomes it counts. */
+  form: Omit<MeasureSettingsForm, "positiveOutcomes"> &
+    Partial<Pick<MeasureSettingsForm, "positiveOutcomes">>,
 ): Promise<MeasureRow> {
   return db.transaction().execute(async (trx) => {
     const before = await findMeasure(trx, measureId);
@@ -255,12 +258,14 @@ export async function updateMeasureSettings(
       published: form.published === "yes" ? 1 : 0,
       target: form.target === "" ? null : Number(form.target),
       local_priority: form.localPriority || null,
+      ...(form.positiveOutcomes && positiveOutcomeChange(before, form.positiveOutcomes)),
       updated_at: nowIso(),
     });
     const view = (m: MeasureRow) => ({
       published: m.published,
       target: m.target,
       local_priority: m.local_priority,
+      query: m.query_json,
     });
     await recordAudit(trx, actor, {
       action: "update",
@@ -271,6 +276,27 @@ export async function updateMeasureSettings(
     });
     return after;
   });
+}
+
+/**
+ * A positive outcome rate's new numerator, and the definition that names it; nothing for any other measure.
+ * The groups keep the catalogue's order, so the same choice always reads the same.
+ */
+function positiveOutcomeChange(
+  measure: MeasureRow,
+  chosen: readonly OutcomeGroup[],
+): Pick<MeasureRow, "query_json" | "definition"> | Record<string, never> {
+  const query = policeUkQueryOf(measure);
+  if (query?.kind !== "positive-outcome-rate") return {};
+  if (chosen.length === 0)
+    throw new ValidationError([
+      { field: "positiveOutcomes", text: "Choose at least one outcome that counts as positive" },
+    ]);
+  const changed: PositiveOutcomeQuery = {
+    ...query,
+    outcomeGroups: COUNTABLE_OUTCOME_GROUPS.filter((group) => chosen.includes(group)),
+  };
+  return { query_json: JSON.stringify(changed), definition: positiveOutcomeDefinition(changed) };
 }
 
 const pointOf = (row: MeasureValueRow): SeriesPoint => ({

@@ -126,6 +126,23 @@ describe("data.police.uk measures, from the aggregates", () => {
     }
   });
 
+  it("give a positive outcome rate over the outcomes chosen, never counting those under investigation", async () => {
+    const rows = streetRows("west-mercia").filter(
+      (r) => r["Crime type"] !== "Anti-social behaviour" && r.Month === "2025-01",
+    );
+    const positive = ["charge_summons", "out_of_court_disposal", "taken_into_consideration"];
+    const series = await seriesOf("outcomes.all-crime.positive", "west-mercia");
+    const numerator = rows.filter((r) =>
+      positive.includes(groupOfPoliceUkLabel(r["Last outcome category"] ?? "")),
+    ).length;
+    expect(series.points[0]).toMatchObject({ period: "2025-01", numerator, denominator: rows.length });
+    expect(series.measure.definition).toMatch(
+      /^Positive outcome rate: crimes whose latest outcome is charge\/summons, out-of-court disposal or taken into consideration, as a share/,
+    );
+    // The fixture has crimes awaiting an outcome: they are in the base, not the rate.
+    expect(rows.some((r) => groupOfPoliceUkLabel(r["Last outcome category"] ?? "") === "pending")).toBe(true);
+  });
+
   it("count stop and searches, by outcome and officer-defined ethnicity, for forces only", async () => {
     const rows = readCsv(searchFile);
     expect(byMonth((await seriesOf("searches.all", "thames-valley")).points)).toEqual({

@@ -81,6 +81,10 @@ function acrossSlices<DB, TB extends keyof DB, O>(
   return slices.map((slice) => inSlice(query, slice)).reduce((all, more) => all.unionAll(more));
 }
 
+/** A query that counts street crimes (of some types), rather than stop and searches. */
+type CrimeQuery = Extract<PoliceUkQuery, { crimeTypes: string[] }>;
+const countsCrimes = (query: PoliceUkQuery): query is CrimeQuery => "crimeTypes" in query;
+
 interface CountRow {
   force_id: string;
   month: string;
@@ -102,8 +106,7 @@ async function monthlyFigures(
   scope: Scope,
   range: MonthRange,
 ): Promise<MonthFigure[]> {
-  const isCrimes = query.kind === "crimes" || query.kind === "outcome-share";
-  const kind = isCrimes ? "street" : "stop-and-search";
+  const kind = fileKindOf(query);
   const ingests = db.selectFrom("crime_ingests").where("kind", "=", kind);
   const slices: Slice[] = [{ forceIds: scope.forceIds, months: range }];
   if (scope.peersAtLatestOf !== undefined) {
@@ -120,7 +123,7 @@ async function monthlyFigures(
     acrossSlices(ingests.select(["force_id", "month"]).distinct(), slices)
       .orderBy("month")
       .execute(),
-    isCrimes
+    countsCrimes(query)
       ? crimeCounts(db, query, scope, [...partsOfAuthority.keys()], slices)
       : searchCounts(db, query, slices),
   ]);
@@ -135,7 +138,7 @@ async function monthlyFigures(
           part,
           month,
           numerator: 0,
-          denominator: query.kind.endsWith("share") ? 0 : null,
+          denominator: query.kind === "crimes" || query.kind === "searches" ? null : 0,
         },
       ]),
     ),
@@ -170,18 +173,24 @@ function isOfTypes(db: Kysely<Database>, labels: readonly string[]): Expression<
 /** Street crimes of the query's types by force and month (and local authority, for parts), for each slice. */
 async function crimeCounts(
   db: Kysely<Database>,
-  query: Extract<PoliceUkQuery, { kind: "crimes" | "outcome-share" }>,
+  query: CrimeQuery,
   scope: Scope,
   authorities: readonly string[],
   slices: readonly Slice[],
 ): Promise<CountRow[]> {
   // An area made of no local authority counts nothing (and `in ()` is no SQL PostgreSQL takes).
   if (scope.parts !== null && authorities.length === 0) return [];
-  // Outcome shares: the crimes whose last outcome is in the group, summed beside all of them.
-  const inGroup =
+  // Outcome shares and rates: the crimes whose last outcome is in the groups, summed beside all of them.
+  const groups =
     query.kind === "outcome-share"
-      ? db.selectFrom("crime_outcome_categories").select("id").where("outcome_group", "=", query.outcomeGroup)
-      : null;
+      ? [query.outcomeGroup]
+      : query.kind === "positive-outcome-rate"
+        ? query.outcomeGroups
+        : null;
+  const inGroup =
+    groups === null
+      ? null
+      : db.selectFrom("crime_outcome_categories").select("id").where("outcome_group", "in", groups);
   const ofTypes = isOfTypes(db, query.crimeTypes);
   if (inGroup !== null && scope.parts === null) {
     // Whole forces: all the crimes from the rollup by type, those in the group from the one by outcome,
@@ -246,7 +255,7 @@ async function crimeCounts(
 /** Stop-and-search records by force and month, for each slice. */
 async function searchCounts(
   db: Kysely<Database>,
-  query: Extract<PoliceUkQuery, { kind: "searches" | "search-outcome-share" }>,
+  query: Exclude<PoliceUkQuery, CrimeQuery>,
   slices: readonly Slice[],
 ): Promise<CountRow[]> {
   const ethnicity = query.kind === "searches" ? query.ethnicity : undefined;
@@ -293,8 +302,7 @@ function toPoint(figure: MonthFigure): SeriesPoint {
 }
 
 /** The kind of file whose records a query counts. */
-export const fileKindOf = (query: PoliceUkQuery) =>
-  query.kind === "searches" || query.kind === "search-outcome-share" ? "stop-and-search" : "street";
+export const fileKindOf = (query: PoliceUkQuery) => (countsCrimes(query) ? "street" : "stop-and-search");
 
 /**
  * Force-months missing, or loaded with under half the force's median month of records, from the first

@@ -83,6 +83,7 @@ export interface ReportContent {
 
 /** Measures of each part that are named here rather than by a catalogue field. */
 const OUTCOME_MEASURES = [
+  "outcomes.all-crime.positive",
   "outcomes.all-crime.charge-summons",
   "outcomes.all-crime.out-of-court-disposal",
   "outcomes.all-crime.no-suspect-identified",
@@ -396,7 +397,7 @@ async function planSection(context: Context) {
 async function outcomesSection(context: Context) {
   const figures: ReportFigure[] = [];
   const notes: string[] = [
-    "The most similar group here is every force whose data.police.uk data is loaded for the month. Outcomes are updated as investigations end, so recent months' shares rise over time.",
+    "The forces compared are the Most Similar Group set for the force; a member with no figure for the month, or only a partial one, is listed as left out and not ranked. Outcomes are updated as investigations end, so recent months' shares rise over time.",
   ];
   for (const id of OUTCOME_MEASURES) {
     const measure = context.measures.get(id);

@@ -131,6 +131,11 @@ describe("the quarterly report for Q2 2025/26 from the demo data", () => {
     expect(left).toHaveLength(10);
     for (const row of left)
       expect(row.slice(2)).toEqual(["Excluded", "Not ranked", "Not compared", "No figure for 2025-09."]);
+    // The positive outcome rate comes first, its definition naming the outcomes it counts.
+    expect(sectionOf("outcomes").figures[0]?.id).toBe("outcomes.all-crime.positive");
+    expect(figureOf("outcomes", "outcomes.all-crime.positive").definition).toMatch(
+      /^Positive outcome rate: crimes whose latest outcome is charge\/summons, out-of-court disposal or taken into consideration, /,
+    );
   });
 
   it("lists each national priority, saying which has no measure", () => {
