@@ -48,6 +48,18 @@ const pointSchema = {
       description:
         "Why the period looks only partly reported (under half the force's median month of data.police.uk records), or null; such a period is left out of the SPC limits and the peer comparison",
     },
+    interval: {
+      type: ["object", "null"],
+      description:
+        "The 95% interval of the figure: Wilson score for a percentage with counts, exact Poisson (Garwood) for a count or a rate per 1,000; null when the figure carries no counts",
+      properties: {
+        lower: { type: "number" },
+        upper: { type: "number" },
+        confidenceLevel: { type: "number", example: 0.95 },
+        method: { type: "string" },
+        smallSample: { type: "boolean", description: "A percentage from fewer than 100 responses" },
+      },
+    },
     spc: {
       type: ["object", "null"],
       description: "null for a partly reported period",

@@ -95,6 +95,10 @@ describe("measure pages and API", () => {
     expect(page.body).toContain("completely, very or fairly satisfied");
     expect(page.body).toContain("75%");
     expect(page.body).toContain("Against the previous period: 75% against 70% in Q1 2025/26");
+    // 300 of 400 satisfied: Wilson's 95% interval is 70.53% to 78.99%.
+    expect(page.body).toContain(
+      "Latest, Q2 2025/26: 75% (95% interval 70.5% to 79%, Wilson score interval).</li>",
+    );
     expect((await visitor.get(`/measures/${satisfaction}`)).statusCode).toBe(404);
     expect((await visitor.get("/measures")).body).not.toContain("Victim satisfaction");
     expect((await panel.get("/measures")).body).toContain("Victim satisfaction");

@@ -57,13 +57,41 @@ export function seriesView(series: MeasureSeries) {
         point.spc && point.spc.pointType !== "common_cause"
           ? `${pointTypeNames[point.spc.pointType]} (${point.spc.rule})`
           : "",
+      interval: intervalText(point.interval, unit),
       note: [point.note, point.partial && `Partly reported: ${point.partial}`].filter(Boolean).join(" "),
     })),
+    latest: latestView(series),
     previousPeriod: changeView(series.change.previousPeriod),
     samePeriodLastYear: changeView(series.change.samePeriodLastYear),
     variation: series.spc ? pointTypeNames[series.spc.summary.variation_type] : null,
     msg: msgView(series.msg),
   };
+}
+
+type Interval = MeasureSeries["points"][number]["interval"];
+
+const rangeText = (interval: NonNullable<Interval>, unit: MeasureUnit) =>
+  `${formatValue(interval.lower, unit)} to ${formatValue(interval.upper, unit)}`;
+
+function intervalText(interval: Interval, unit: MeasureUnit): string {
+  if (interval === null) return "";
+  return interval.smallSample ? `${rangeText(interval, unit)} (small sample)` : rangeText(interval, unit);
+}
+
+/** The latest figure in words, with its interval and how it was drawn. */
+function latestView(series: MeasureSeries): string | null {
+  const latest = series.points[series.points.length - 1];
+  if (!latest) return null;
+  const unit = series.measure.unit;
+  const value = `${latest.period}: ${formatValue(latest.value, unit)}`;
+  const { interval } = latest;
+  if (interval === null) return `${value}.`;
+  const level = `${Math.round(interval.confidenceLevel * 100)}%`;
+  const responses =
+    interval.smallSample && latest.denominator !== null
+      ? ` Small sample: ${formatNumber(latest.denominator, 0)} responses, fewer than 100, so the range is wide.`
+      : "";
+  return `${value} (${level} interval ${rangeText(interval, unit)}, ${interval.method}).${responses}`;
 }
 
 function msgView(msg: MeasureSeries["msg"]) {

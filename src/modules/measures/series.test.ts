@@ -1,30 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { compareCounts, compareProportions } from "../../stats/change.js";
+import { poissonCountInterval, poissonRateInterval, wilsonInterval } from "../../stats/intervals.js";
 import { computeSpc } from "../../stats/spc.js";
 import { buildSeries, type SeriesPoint } from "./series.js";
-import type { MeasureAnnotationRow, MeasureRow } from "./measures.tables.js";
+import type { MeasureAnnotationRow } from "./measures.tables.js";
+import { measureRow } from "./test-support.js";
 
 const force = { type: "force" as const, code: "west-mercia", name: "West Mercia Police" };
-
-function measure(overrides: Partial<MeasureRow>): MeasureRow {
-  return {
-    id: "m",
-    name: "M",
-    definition: "d",
-    unit: "%",
-    polarity: "higher is better",
-    frequency: "monthly",
-    source: "force return",
-    national_priority: null,
-    local_priority: null,
-    target: null,
-    query_json: null,
-    published: 0,
-    created_at: "",
-    updated_at: "",
-    ...overrides,
-  };
-}
 
 /** Monthly points from April 2023, one per value. */
 function months(
@@ -63,7 +45,7 @@ describe("a measure's series", () => {
 
   it("tests a percentage's change as two proportions, against last period and last year", () => {
     const points = months(values, (v) => ({ numerator: v * 10, denominator: 1000 }));
-    const series = buildSeries({ measure: measure({}), area: force, points, annotations: [], peers: [] });
+    const series = buildSeries({ measure: measureRow({}), area: force, points, annotations: [], peers: [] });
     expect(series.change.latest).toBe("2024-11");
     expect(series.change.previousPeriod).toMatchObject({
       period: "2024-10",
@@ -79,7 +61,7 @@ describe("a measure's series", () => {
 
   it("tests a count's change per day, so months of different lengths compare fairly", () => {
     const series = buildSeries({
-      measure: measure({ unit: "count", polarity: "lower is better" }),
+      measure: measureRow({ unit: "count", polarity: "lower is better" }),
       area: force,
       points: months(values),
       annotations: [],
@@ -93,7 +75,7 @@ describe("a measure's series", () => {
 
   it("makes no significance claim for figures without counts", () => {
     const series = buildSeries({
-      measure: measure({ unit: "days" }),
+      measure: measureRow({ unit: "days" }),
       area: force,
       points: months([90.5, 95.25]),
       annotations: [],
@@ -107,7 +89,7 @@ describe("a measure's series", () => {
 
   it("gives the SPC points of computeSpc with the measure's direction and target, and lists the signals", () => {
     const series = buildSeries({
-      measure: measure({ unit: "count", polarity: "lower is better", target: 18 }),
+      measure: measureRow({ unit: "count", polarity: "lower is better", target: 18 }),
       area: force,
       points: months(values),
       annotations: [],
@@ -126,7 +108,7 @@ describe("a measure's series", () => {
 
   it("rebases the SPC limits from the period containing a rebase annotation, and ignores plain notes", () => {
     const series = buildSeries({
-      measure: measure({ unit: "count" }),
+      measure: measureRow({ unit: "count" }),
       area: force,
       points: months(values),
       annotations: [annotation("2024-02-14", true), annotation("2023-06-01", false)],
@@ -150,7 +132,7 @@ describe("a measure's series", () => {
       partial: null,
     });
     const series = buildSeries({
-      measure: measure({}),
+      measure: measureRow({}),
       area: force,
       points,
       annotations: [],
@@ -172,7 +154,7 @@ describe("a measure's series", () => {
       { forceId: "a", point: { ...points[0]!, value: 300 }, population: 1_000_000, partial: null },
     ];
     const series = buildSeries({
-      measure: measure({ unit: "count", polarity: "lower is better" }),
+      measure: measureRow({ unit: "count", polarity: "lower is better" }),
       area: force,
       points,
       annotations: [],
@@ -181,7 +163,7 @@ describe("a measure's series", () => {
     expect(series.msg.comparison?.kind).toBe("rate");
     expect(series.msg.comparison?.focus?.value).toBeCloseTo((100 / 1_300_000) * 1000, 12);
     const alone = buildSeries({
-      measure: measure({ unit: "count" }),
+      measure: measureRow({ unit: "count" }),
       area: force,
       points,
       annotations: [],
@@ -189,7 +171,7 @@ describe("a measure's series", () => {
     });
     expect(alone.msg).toEqual({ comparison: null, reason: "No other force has a value for 2023-04." });
     const lpa = buildSeries({
-      measure: measure({ unit: "count" }),
+      measure: measureRow({ unit: "count" }),
       area: { type: "lpa", code: "west-mercia/shropshire", name: "Shropshire" },
       points,
       annotations: [],
@@ -209,7 +191,7 @@ describe("a measure's series", () => {
       note: null,
     });
     const series = buildSeries({
-      measure: measure({ unit: "days", frequency: "quarterly" }),
+      measure: measureRow({ unit: "days", frequency: "quarterly" }),
       area: force,
       points: [
         quarter("Q4 2023/24", "2024-01-01", "2024-03-31", 90),
@@ -230,7 +212,7 @@ describe("a measure's series", () => {
     const note =
       "2024-11: 21, under 50% of this force's median month (40); the month looks only partly reported.";
     const series = buildSeries({
-      measure: measure({ unit: "count" }),
+      measure: measureRow({ unit: "count" }),
       area: force,
       points,
       annotations: [],
@@ -267,7 +249,7 @@ describe("a measure's series", () => {
       partial,
     });
     const series = buildSeries({
-      measure: measure({ unit: "count" }),
+      measure: measureRow({ unit: "count" }),
       area: force,
       points,
       annotations: [],
@@ -285,5 +267,57 @@ describe("a measure's series", () => {
       { forceId: "b", note: "No figure for 2023-04." },
       { forceId: "c", note: "2023-04 looks only partly reported." },
     ]);
+  });
+
+  it("gives each figure its 95% interval: Wilson for a percentage, exact Poisson for a count or a rate", () => {
+    const survey = buildSeries({
+      measure: measureRow({}),
+      area: force,
+      points: months([75, 75], (v) => ({ numerator: v * 4, denominator: 400 })).map((p, i) =>
+        i === 0 ? { ...p, numerator: 60, denominator: 80 } : p,
+      ),
+      annotations: [],
+      peers: [],
+    });
+    const [small, large] = survey.points;
+    const wilson = wilsonInterval(300, 400);
+    expect(large?.interval).toEqual({
+      lower: wilson.lower * 100,
+      upper: wilson.upper * 100,
+      confidenceLevel: 0.95,
+      method: "Wilson score interval",
+      smallSample: false,
+    });
+    expect(small?.interval?.smallSample).toBe(true);
+
+    const counts = buildSeries({
+      measure: measureRow({ unit: "count" }),
+      area: force,
+      points: months([21]),
+      annotations: [],
+      peers: [],
+    });
+    const poisson = poissonCountInterval(21);
+    expect(counts.points[0]?.interval).toMatchObject({ lower: poisson.lower, upper: poisson.upper });
+
+    const rate = buildSeries({
+      measure: measureRow({ unit: "rate per 1,000" }),
+      area: force,
+      points: months([2.1]).map((p) => ({ ...p, numerator: 21, denominator: 10_000 })),
+      annotations: [],
+      peers: [],
+    });
+    const perThousand = poissonRateInterval(21, 10_000);
+    expect(rate.points[0]?.interval?.lower).toBeCloseTo(perThousand.lower, 12);
+    expect(rate.points[0]?.interval?.upper).toBeCloseTo(perThousand.upper, 12);
+
+    const noCounts = buildSeries({
+      measure: measureRow({ unit: "days" }),
+      area: force,
+      points: months([90.5]),
+      annotations: [],
+      peers: [],
+    });
+    expect(noCounts.points[0]?.interval).toBeNull();
   });
 });
