@@ -152,6 +152,19 @@ describe("zip archives", () => {
     );
   });
 
+  it("refuses a member that would inflate a hundred times its stored size (zip bomb), before reading it", async () => {
+    const path = await writeZip("ratio.zip", [
+      { name: "2025-01/2025-01-kent-street.csv", content: STREET + ",".repeat(4_000_000), deflate: true },
+    ]);
+    await expect(listPoliceCsvs(path)).rejects.toThrow(
+      /2025-01-kent-street\.csv: would inflate \d+ times \(4000\d+ bytes from \d+\), more than the 100 times a real data\.police\.uk file could/,
+    );
+    await expect(readAll(path)).rejects.toThrow(PoliceFileError);
+    // A real archive's members inflate 12 times at most: the demo's are all read.
+    const demo = await listPoliceCsvs(join(rootDir, "data", "demo", "police-uk", "2025-01.zip"));
+    expect(demo.csvs.length).toBeGreaterThan(10);
+  });
+
   it("stops a member that inflates to more bytes than it declared (zip bomb)", async () => {
     const path = await writeZip("bomb.zip", [
       {

@@ -3,8 +3,8 @@
  * (`2025-01.zip` holding `2025-01/2025-01-<force>-street.csv` ...), a custom download holding
  * several months, or a folder of any of these. Zip members are streamed straight out of the
  * archive (nothing is unpacked to disk). Archives are untrusted input: member names that try to
- * escape (`../`, absolute paths) make yauzl refuse the archive, and oversized members are refused
- * before they are read.
+ * escape (`../`, absolute paths) make yauzl refuse the archive, and oversized members, or members that
+ * would inflate far more than any real CSV does, are refused before they are read.
  */
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
@@ -16,12 +16,20 @@ import { PoliceFileError, identifyPoliceFile, type PoliceFileIdentity } from "./
 
 /** A monthly street file for the Met is about 30 MB; a member a hundred times that is not a real one. */
 export const DEFAULT_MAX_MEMBER_BYTES = 4 * 1024 ** 3;
+/**
+ * data.police.uk CSVs deflate about 4 to 12 times (12 at most across the demo archives); a member that
+ * would inflate a hundred times its stored size is made to (a zip bomb). Members under 1 MiB are let be.
+ */
+export const DEFAULT_MAX_COMPRESSION_RATIO = 100;
+const RATIO_CHECKED_FROM_BYTES = 1024 ** 2;
 
 export interface ArchiveOptions {
   /** Only these forces (data.police.uk ids); all when omitted. */
   forceIds?: readonly string[];
   /** Refuse zip members declaring a larger uncompressed size. */
   maxMemberBytes?: number;
+  /** Refuse zip members that would inflate more than this many times their stored size. */
+  maxCompressionRatio?: number;
 }
 
 export interface PoliceCsvEntry {
@@ -47,18 +55,12 @@ export async function listPoliceCsvs(path: string, options: ArchiveOptions = {})
   const listing: PoliceCsvListing = { csvs: [], ignored: [] };
   for await (const source of findSources(path)) {
     if (source.kind === "csv") {
-      addEntry(listing, source.path, source.path, source.bytes, options);
+      addEntry(listing, source.path, source.path, { bytes: source.bytes, storedBytes: null }, options);
     } else {
       const zip = await openZip(source.path);
       try {
         for (const entry of await readEntries(zip, source.path)) {
-          addEntry(
-            listing,
-            `${source.path}:${entry.fileName}`,
-            entry.fileName,
-            entry.uncompressedSize,
-            options,
-          );
+          addEntry(listing, `${source.path}:${entry.fileName}`, entry.fileName, sizesOf(entry), options);
         }
       } finally {
         zip.close();
@@ -75,7 +77,7 @@ export async function* readPoliceCsvs(
 ): AsyncGenerator<PoliceCsvMember> {
   for await (const source of findSources(path)) {
     if (source.kind === "csv") {
-      const entry = toEntry(source.path, source.path, source.bytes, options);
+      const entry = toEntry(source.path, source.path, { bytes: source.bytes, storedBytes: null }, options);
       if (entry !== null) yield* yieldThenDiscard({ ...entry, stream: createReadStream(source.path) });
       continue;
     }
@@ -85,7 +87,7 @@ export async function* readPoliceCsvs(
         const entry = toEntry(
           `${source.path}:${zipEntry.fileName}`,
           zipEntry.fileName,
-          zipEntry.uncompressedSize,
+          sizesOf(zipEntry),
           options,
         );
         if (entry !== null)
@@ -105,28 +107,48 @@ async function* yieldThenDiscard(member: PoliceCsvMember): AsyncGenerator<Police
   }
 }
 
+/** A file's size, and for a zip member the bytes it is stored in (null for a plain file). */
+interface Sizes {
+  bytes: number;
+  storedBytes: number | null;
+}
+
+const sizesOf = (entry: Entry): Sizes => ({
+  bytes: entry.uncompressedSize,
+  storedBytes: entry.compressedSize,
+});
+
 function addEntry(
   listing: PoliceCsvListing,
   file: string,
   name: string,
-  bytes: number,
+  sizes: Sizes,
   options: ArchiveOptions,
 ): void {
-  const entry = toEntry(file, name, bytes, options);
+  const entry = toEntry(file, name, sizes, options);
   if (entry !== null) listing.csvs.push(entry);
   else if (identifyPoliceFile(name) === null && !name.endsWith("/")) listing.ignored.push(file);
 }
 
 /** Null for names that are not data.police.uk CSVs or are filtered out by force. */
-function toEntry(file: string, name: string, bytes: number, options: ArchiveOptions): PoliceCsvEntry | null {
+function toEntry(file: string, name: string, sizes: Sizes, options: ArchiveOptions): PoliceCsvEntry | null {
   const identity = identifyPoliceFile(name);
   if (identity === null) return null;
   if (options.forceIds !== undefined && !options.forceIds.includes(identity.forceId)) return null;
+  const { bytes, storedBytes } = sizes;
   const limit = options.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES;
   if (bytes > limit) {
     throw new PoliceFileError(
       file,
       `declares ${bytes} bytes uncompressed, more than the ${limit}-byte limit`,
+    );
+  }
+  const maxRatio = options.maxCompressionRatio ?? DEFAULT_MAX_COMPRESSION_RATIO;
+  if (storedBytes !== null && bytes >= RATIO_CHECKED_FROM_BYTES && bytes > maxRatio * storedBytes) {
+    throw new PoliceFileError(
+      file,
+      `would inflate ${Math.round(bytes / Math.max(storedBytes, 1))} times (${bytes} bytes from ${storedBytes}), ` +
+        `more than the ${maxRatio} times a real data.police.uk file could: refused as a zip bomb`,
     );
   }
   return { file, identity, bytes };
