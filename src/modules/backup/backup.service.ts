@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cp, readdir, rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import SQLite from "better-sqlite3";
@@ -94,4 +95,47 @@ function openSqliteBackup(file: string): SQLite.Database {
     );
   }
   return backup;
+}
+
+/**
+ * Where a backup keeps the uploaded files (papers, evidence): a folder beside it, `FILE.uploads`. The database
+ * names them; without them a restored paper would be a record with nothing to download.
+ */
+export const uploadsCopyOf = (file: string) => `${resolve(file)}.uploads`;
+
+/** Refuses, before anything is written, a backup that would mix with the uploads copied for an earlier one. */
+export function checkUploadsCopyFree(file: string): void {
+  if (existsSync(uploadsCopyOf(file)))
+    throw new AppError(`${uploadsCopyOf(file)} already exists: give the backup a new name`, "exists", 1);
+}
+
+/** Copies the upload folder beside the backup; the number of files copied (none if there is no folder). */
+export async function backupUploads(uploadDir: string, file: string): Promise<number> {
+  if (!existsSync(uploadDir)) return 0;
+  await cp(uploadDir, uploadsCopyOf(file), { recursive: true, errorOnExist: true, force: false });
+  return countFiles(uploadsCopyOf(file));
+}
+
+/**
+ * Puts the backup's uploads in place of the upload folder: copied beside it first, then swapped in by renaming,
+ * so a failed copy leaves the folder as it was. Null when the backup has no uploads beside it (left alone).
+ */
+export async function restoreUploads(uploadDir: string, file: string): Promise<number | null> {
+  const source = uploadsCopyOf(file);
+  if (!existsSync(source)) return null;
+  const folder = resolve(uploadDir);
+  const staging = `${folder}.restoring`;
+  const replaced = `${folder}.replaced`;
+  await rm(staging, { recursive: true, force: true });
+  await cp(source, staging, { recursive: true });
+  await rm(replaced, { recursive: true, force: true });
+  if (existsSync(folder)) await rename(folder, replaced);
+  await rename(staging, folder);
+  await rm(replaced, { recursive: true, force: true });
+  return countFiles(folder);
+}
+
+async function countFiles(folder: string): Promise<number> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).length;
 }
