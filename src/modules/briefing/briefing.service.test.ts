@@ -6,6 +6,7 @@ import { parsePeriod } from "../../stats/periods.js";
 import { systemActor } from "../audit/actor.js";
 import { makeFinding, makeInspection } from "../inspections/test-support.js";
 import { loadMeasuresDemo } from "../measures/measures.demo.js";
+import { updateMeasureSettings } from "../measures/measures.service.js";
 import { findMeetingTypeByKey, listItems, listLinesOfEnquiry } from "../meetings/meetings.repository.js";
 import { addItemLink, createMeetingFromTemplate, requestPaper } from "../meetings/meetings.service.js";
 import type { MeetingItemRow, MeetingRow } from "../meetings/meetings.tables.js";
@@ -56,6 +57,12 @@ beforeAll(async () => {
     deadlineTime: "09:00",
     restricted: 0,
   });
+  // A target the sample sharps-injury admissions never meet (the process's lower limit is above it).
+  await updateMeasureSettings(kysely, systemActor, "serious-violence.nhs-sharps-injury-admissions", {
+    published: "no",
+    target: "0",
+    localPriority: "",
+  });
   // Victim satisfaction serves a national priority, but the officer linked it to AOB.
   await addItemLink(kysely, systemActor, meeting.id, item("any other business").id, {
     targetType: "measure",
@@ -102,9 +109,14 @@ describe("generating a meeting's briefing pack", () => {
         "been received: why not, and when will it be provided?",
     );
 
+    // A serious violence measure failing its target falls to the national priorities item. (Homicides, a
+    // rolling 12-month count, has no SPC chart and so no SPC signal to raise.)
     const national = await suggestionsOn("national priorities");
     expect(national.map((s) => s.source_ref)).toContain(
-      "measure:homicide.rolling-12-months:spc-improvement:2025-09",
+      "measure:serious-violence.nhs-sharps-injury-admissions:target-failing:2025-09",
+    );
+    expect(national.some((s) => s.source_ref.startsWith("measure:homicide.rolling-12-months:spc-"))).toBe(
+      false,
     );
 
     const linked = await suggestionsOn("any other business");

@@ -57,7 +57,10 @@ function slug(text: string): string {
 }
 
 function policeUk(
-  fields: Omit<MeasureDefinition, "source" | "frequency" | "localPriority" | "target" | "query">,
+  fields: Omit<
+    MeasureDefinition,
+    "source" | "frequency" | "localPriority" | "target" | "query" | "overlapping"
+  >,
   query: PoliceUkQuery,
 ): MeasureDefinition {
   return {
@@ -67,6 +70,7 @@ function policeUk(
     localPriority: null,
     target: null,
     query,
+    overlapping: false,
   };
 }
 
@@ -232,4 +236,13 @@ export async function loadForceReturnDefinitions(
 
 export async function shippedMeasures(): Promise<MeasureDefinition[]> {
   return [...builtInMeasures(), ...(await loadForceReturnDefinitions())];
+}
+
+let overlapping: Promise<ReadonlySet<string>> | undefined;
+
+/** The measures whose values overlap (rolling 12 months), from the shipped definitions; read once. */
+export function overlappingMeasureIds(): Promise<ReadonlySet<string>> {
+  return (overlapping ??= shippedMeasures().then(
+    (measures) => new Set(measures.filter((m) => m.overlapping).map((m) => m.id)),
+  ));
 }

@@ -183,6 +183,11 @@ export const measuresOpenApi = {
                         samePeriodLastYear: changeSchema,
                       },
                     },
+                    spcOmitted: {
+                      type: ["string", "null"],
+                      description:
+                        "Why a series with figures has no SPC (rolling 12-month and year-to-date figures overlap, so their points are not independent), or null",
+                    },
                     spc: {
                       type: ["object", "null"],
                       properties: {

@@ -274,6 +274,26 @@ describe("single values and notes", () => {
     );
   });
 
+  it("draws rolling 12-month figures as a trend line, saying why there is no SPC chart", async () => {
+    const homicides = "homicide.rolling-12-months";
+    for (const [period, value] of [
+      ["2025-02", "11"],
+      ["2025-03", "12"],
+    ] as const) {
+      const saved = await editor.post(
+        `/measures/${homicides}/values`,
+        { period, area: "west-mercia", value, numerator: "", denominator: "", note: "" },
+        `/measures/${homicides}/values/new`,
+      );
+      expect(saved.statusCode, period).toBe(302);
+    }
+    const page = (await editor.get(`/measures/${homicides}`)).body;
+    expect(page).toContain('id="trend-chart"');
+    expect(page).not.toContain('id="spc-chart"');
+    expect(page).toContain("No SPC chart: each figure covers months the one before it covers too");
+    expect(page).toContain("no significance test: the two 12-month figures share 11 months");
+  });
+
   it("refuses values for data.police.uk measures and form posts from force users", async () => {
     expect((await editor.get("/measures/crimes.burglary/values/new")).statusCode).toBe(422);
     expect((await force.get(`/measures/${measure}/values/new`)).statusCode).toBe(403);

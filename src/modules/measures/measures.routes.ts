@@ -37,7 +37,7 @@ import {
 } from "./measures.service.js";
 import type { MeasureRow } from "./measures.tables.js";
 import { formatValue, nationalPriorityName, seriesView } from "./measures.view.js";
-import { spcFigure } from "../performance/performance.view.js";
+import { seriesFigure } from "../performance/performance.view.js";
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const listQuery = z.object({
@@ -159,7 +159,7 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
       targetText: formatValue(measure.target, measure.unit),
       series,
       view: seriesView(series),
-      spcFigure: spcFigure(series),
+      seriesFigure: seriesFigure(series),
       query: seriesQuery,
       areaOptions: await areaOptions(kysely, measure, series.area.code),
       mayEdit: mayEdit(request),

@@ -111,6 +111,11 @@ export const measureDefinitionSchema = z.object({
   localPriority: optionalText,
   target: z.number().finite().nullable().default(null),
   query: policeUkQuerySchema.nullable().default(null),
+  /**
+   * Each value covers periods the value before covers too (a rolling 12 months): the points are not
+   * independent, so the series gets no SPC limits.
+   */
+  overlapping: z.boolean().default(false),
 });
 export type MeasureDefinition = z.infer<typeof measureDefinitionSchema>;
 

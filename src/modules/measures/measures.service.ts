@@ -9,7 +9,12 @@ import { recordAudit } from "../audit/audit.repository.js";
 import { loadedVolumes } from "../crime/crime.repository.js";
 import { msgPeerIds } from "../crime/msg-groups.service.js";
 import { areaDirectory, type Area } from "./areas.js";
-import { positiveOutcomeDefinition, shippedMeasures, type PositiveOutcomeQuery } from "./catalogue.js";
+import {
+  overlappingMeasureIds,
+  positiveOutcomeDefinition,
+  shippedMeasures,
+  type PositiveOutcomeQuery,
+} from "./catalogue.js";
 import { COUNTABLE_OUTCOME_GROUPS, type OutcomeGroup } from "../../stats/outcomes.js";
 import {
   checkForceReturn,
@@ -368,7 +373,7 @@ export async function measureSeries(
   // come with the force's own.
   const peersOf = area.type === "force" ? area.code : undefined;
   const forceId = areas.forceIdOf(area);
-  const [annotations, group, byArea, volumes] = await Promise.all([
+  const [annotations, group, byArea, volumes, overlapping] = await Promise.all([
     listAnnotations(db, measure.id),
     peersOf === undefined ? null : msgPeerIds(db, peersOf),
     measurePoints(db, measure, [area], query, peersOf),
@@ -379,6 +384,7 @@ export async function measureSeries(
           from: query.from?.slice(0, 7),
           to: query.to?.slice(0, 7),
         }),
+    overlappingMeasureIds(),
   ]);
   const gaps = gapsInVolumes(volumes);
   const gapOf = (force: string, period: string) =>
@@ -411,6 +417,7 @@ export async function measureSeries(
     gaps: gaps
       .filter((gap) => gap.forceId === forceId)
       .map((gap) => ({ period: gap.month, kind: gap.kind, note: gap.note })),
+    overlapping: overlapping.has(measure.id),
   });
   return {
     ...series,

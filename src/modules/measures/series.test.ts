@@ -320,4 +320,37 @@ describe("a measure's series", () => {
     });
     expect(noCounts.points[0]?.interval).toBeNull();
   });
+
+  it("draws no SPC limits on rolling 12-month counts, which overlap, and tests only the change on a year before", () => {
+    const points = months(values);
+    const series = buildSeries({
+      measure: measureRow({ unit: "count", polarity: "lower is better" }),
+      area: force,
+      points,
+      annotations: [],
+      peers: [],
+      overlapping: true,
+    });
+    expect(series.spc).toBeNull();
+    expect(series.spcOmitted).toMatch(
+      /^No SPC chart: each figure covers months the one before it covers too/,
+    );
+    expect(series.points.every((p) => p.spc === null)).toBe(true);
+    // November's 12 months against October's share 11 months: no test. Against November a year before: none shared.
+    expect(series.change.previousPeriod).toMatchObject({
+      significant: null,
+      statement: "no significance test: the two 12-month figures share 11 months",
+    });
+    expect(series.change.samePeriodLastYear?.test).toEqual(compareCounts(21, 21));
+
+    const monthly = buildSeries({
+      measure: measureRow({ unit: "count" }),
+      area: force,
+      points,
+      annotations: [],
+      peers: [],
+    });
+    expect(monthly.spcOmitted).toBeNull();
+    expect(monthly.spc).not.toBeNull();
+  });
 });

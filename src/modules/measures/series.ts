@@ -97,6 +97,8 @@ export interface MeasureSeries {
   gaps: SeriesGap[];
   change: { latest: string | null; previousPeriod: Change | null; samePeriodLastYear: Change | null };
   spc: (Pick<SpcResult, "summary" | "warnings"> & { signals: SpcSignal[]; rebasedAt: string[] }) | null;
+  /** Why a series with figures has no SPC chart, or null. */
+  spcOmitted: string | null;
   msg: { comparison: MsgComparison; period: string } | { comparison: null; reason: string };
   annotations: MeasureAnnotationRow[];
 }
@@ -127,6 +129,8 @@ export function buildSeries(input: {
   peers: PeerFigure[];
   /** The area's periods found missing or partly reported from the volume of data loaded (data.police.uk). */
   gaps?: SeriesGap[];
+  /** Each value covers periods the one before covers too (a rolling 12 months): no SPC limits. */
+  overlapping?: boolean;
 }): MeasureSeries {
   const { measure, area, annotations } = input;
   const points = [...input.points].sort((a, b) => a.periodStart.localeCompare(b.periodStart));
@@ -143,7 +147,7 @@ export function buildSeries(input: {
       periodDates(against === "previous period" ? previousPeriod(period) : samePeriodLastYear(period)).start,
     );
     if (!earlier) return null;
-    const change = compare(measure, latest, earlier, against);
+    const change = compare(measure, latest, earlier, against, input.overlapping === true);
     const partial = [latest, earlier].filter((p) => partialNotes.has(p.period));
     if (partial.length === 0) return { ...change, caution: null };
     // In the statement too, so that every page and document quoting the change carries the warning.
@@ -156,8 +160,9 @@ export function buildSeries(input: {
 
   const rebasedAt = rebaseStarts(points, annotations);
   const whole = points.filter((point) => !partialNotes.has(point.period));
+  const spcOmitted = input.overlapping && latest ? OVERLAPPING_PERIODS : null;
   const spc =
-    whole.length === 0
+    whole.length === 0 || spcOmitted !== null
       ? null
       : computeSpc(
           { x: whole.map((p) => p.periodStart), y: whole.map((p) => p.value) },
@@ -195,6 +200,7 @@ export function buildSeries(input: {
       previousPeriod: changeAgainst("previous period"),
       samePeriodLastYear: changeAgainst("same period last year"),
     },
+    spcOmitted,
     spc: spc && {
       summary: spc.summary,
       warnings: spc.warnings,
@@ -244,6 +250,16 @@ function precedingPeriod(period: Period): Period {
   const endMonth = period.endMonth === 1 ? 12 : period.endMonth - 1;
   return { ...period, endYear: period.endMonth === 1 ? period.endYear - 1 : period.endYear, endMonth };
 }
+
+/**
+ * Making Data Count: an XmR chart needs each point to stand on its own. A rolling 12-month figure shares 11 of
+ * its months with the one before, so its points move together and limits drawn from their moving ranges would
+ * be far too narrow, signalling where nothing changed.
+ */
+const OVERLAPPING_PERIODS =
+  "No SPC chart: each figure covers months the one before it covers too, so the points are not independent " +
+  "and process limits would mislead. The line shows the trend; only the change on a year earlier, which shares no " +
+  "month, is tested.";
 
 /** A rebase annotation starts a new SPC group at the first period ending on or after its date. */
 function rebaseStarts(points: SeriesPoint[], annotations: MeasureAnnotationRow[]): string[] {
@@ -315,6 +331,8 @@ function compare(
   current: SeriesPoint,
   previous: SeriesPoint,
   against: Change["against"],
+  /** The values are rolling 12-month counts (see OVERLAPPING_PERIODS). */
+  overlapping: boolean,
 ): Omit<Change, "caution"> {
   const base = {
     against,
@@ -358,6 +376,19 @@ function compare(
       }),
     );
   }
+  if (overlapping && against === "previous period") {
+    // Twelve months against the twelve ending a month earlier: eleven are the same months, not a second sample.
+    return {
+      ...base,
+      significant: null,
+      statement: "no significance test: the two 12-month figures share 11 months",
+      method: null,
+      test: null,
+    };
+  }
+  // A year apart the two 12-month counts share no month and cover the same length of time.
+  if (overlapping && measure.unit === "count" && isWhole(current.value) && isWhole(previous.value))
+    return counted(compareCounts(current.value, previous.value));
   if (measure.unit === "count" && isWhole(current.value) && isWhole(previous.value)) {
     // Per day, so a 31-day month is not read as a rise on a 30-day one.
     return counted(

@@ -6,6 +6,7 @@ import {
   describeMsg,
   describeSmallMultiples,
   describeSpc,
+  describeTrend,
   msgVerdictInWords,
   spcSignalInWords,
 } from "../../charts/describe.js";
@@ -16,7 +17,10 @@ import type { ChartTable } from "../../charts/table.js";
 import {
   smallMultiplesOption,
   smallMultiplesTable,
+  trendChartOption,
+  trendTable,
   type SmallMultiplesInput,
+  type TrendChartInput,
 } from "../../charts/trend-chart.js";
 import { renderSvgChart, type ChartOption } from "../../lib/charts.js";
 import { formatPeriod, parsePeriod } from "../../stats/periods.js";
@@ -59,11 +63,7 @@ const axisNames: Record<MeasureUnit, string> = {
   "£": "Pounds",
 };
 
-function figure(
-  measure: MeasureRow,
-  fields: Omit<ChartFigure, "svg" | "definition" | "source">,
-  height: number,
-): ChartFigure {
+function figure(measure: MeasureRow, fields: ChartParts, height: number): ChartFigure {
   return {
     ...fields,
     svg: renderSvgChart(fields.option, { width: CHART_WIDTH, height }, fields.description),
@@ -170,27 +170,51 @@ const breakdownIds: Record<Breakdown["areaKind"], string> = {
 };
 
 export interface ExplorerFigures {
-  spc: ChartFigure | null;
+  overTime: ChartFigure | null;
   msgFunnel: ChartFigure | null;
   msgBars: ChartFigure | null;
   breakdowns: { areaKind: Breakdown["areaKind"]; figure: ChartFigure | null }[];
 }
 
-/** A series' SPC chart as a figure, or null when it has no points; the measure page shows it too. */
-export function spcFigure(series: MeasureSeries): ChartFigure | null {
+/** A chart as the pages draw it, before it is drawn at a size. */
+export type ChartParts = Omit<ChartFigure, "svg" | "definition" | "source">;
+
+/**
+ * The series over time: its SPC chart, or where SPC does not apply (overlapping periods) its trend line; null
+ * when it has no points. The explorer, the measure page and the public summary draw it.
+ */
+export function seriesChart(series: MeasureSeries): ChartParts | null {
+  const place = `${series.measure.name}, ${series.area.name}`;
+  if (series.spcOmitted !== null && series.points.length > 0) {
+    const trend: TrendChartInput = {
+      measure: series.measure.name,
+      unit: axisNames[series.measure.unit],
+      kind: "line",
+      categories: series.points.map((point) => periodName(point.period)),
+      series: [{ name: series.area.name, values: series.points.map((point) => point.value) }],
+    };
+    return {
+      id: "trend-chart",
+      title: `${place}: trend`,
+      description: `${describeTrend(trend)} ${series.spcOmitted}`,
+      table: trendTable(trend),
+      option: trendChartOption(trend),
+    };
+  }
   const spc = spcChartInput(series);
   if (spc.points.length === 0) return null;
-  return figure(
-    series.measure,
-    {
-      id: "spc-chart",
-      title: `${series.measure.name}, ${series.area.name}: statistical process control chart`,
-      description: describeSpc(spc),
-      table: spcTable(spc),
-      option: spcChartOption(spc),
-    },
-    420,
-  );
+  return {
+    id: "spc-chart",
+    title: `${place}: statistical process control chart`,
+    description: describeSpc(spc),
+    table: spcTable(spc),
+    option: spcChartOption(spc),
+  };
+}
+
+export function seriesFigure(series: MeasureSeries): ChartFigure | null {
+  const chart = seriesChart(series);
+  return chart && figure(series.measure, chart, 420);
 }
 
 export function explorerFigures(explorer: Explorer): ExplorerFigures {
@@ -199,7 +223,7 @@ export function explorerFigures(explorer: Explorer): ExplorerFigures {
   const place = `${measure.name}, ${area.name}`;
   const msgPeriod = series.msg.comparison ? series.msg.period : "";
   return {
-    spc: spcFigure(series),
+    overTime: seriesFigure(series),
     msgFunnel:
       msg &&
       figure(

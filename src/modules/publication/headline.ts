@@ -1,22 +1,17 @@
 /**
  * A measure's headline figure as the public pages and the 7A statement give it: the latest value, the change
  * on the same period last year (or the previous period) in the words of the chart layer's describe* builders,
- * the SPC verdict on the latest point, and the chart with its data table. Everything is read from the
+ * the SPC verdict on the latest point, and the chart (SPC, or a trend line where SPC does not apply) with its
+ * data table. Everything is read from the
  * series the measures module computed; nothing is recomputed here.
  */
-import {
-  describeCountChange,
-  describeProportionChange,
-  describeSpc,
-  spcSignalInWords,
-} from "../../charts/describe.js";
+import { describeCountChange, describeProportionChange, spcSignalInWords } from "../../charts/describe.js";
 import { periodLabel } from "../../charts/format.js";
-import { spcChartOption, spcTable, type SpcChartInput } from "../../charts/spc-chart.js";
 import type { ChartTable } from "../../charts/table.js";
 import { renderSvgChart } from "../../lib/charts.js";
 import { parsePeriod, type Period } from "../../stats/periods.js";
 import { formatValue } from "../measures/measures.view.js";
-import { spcChartInput } from "../performance/performance.view.js";
+import { seriesChart, spcChartInput } from "../performance/performance.view.js";
 import type { MeasureSeries } from "../measures/series.js";
 
 export interface HeadlineFigure {
@@ -40,9 +35,8 @@ const CHART_SIZE = { width: 640, height: 320 };
 export function headlineFigure(series: MeasureSeries, options: { chart: boolean }): HeadlineFigure {
   const { measure } = series;
   const latest = series.points[series.points.length - 1];
-  const spc = spcChartInput(series);
-  const chartInput = spc.points.length > 0 ? spc : null;
-  const latestSpc = chartInput?.points[chartInput.points.length - 1];
+  const spcPoints = spcChartInput(series).points;
+  const latestSpc = spcPoints[spcPoints.length - 1];
   return {
     measureId: measure.id,
     name: measure.name,
@@ -53,16 +47,18 @@ export function headlineFigure(series: MeasureSeries, options: { chart: boolean 
     sample: latest?.note?.startsWith("SAMPLE") ?? false,
     change: changeSentence(series),
     spcVerdict: latestSpc ? spcSignalInWords(latestSpc) : null,
-    chart: options.chart && chartInput ? headlineChart(chartInput) : null,
+    chart: options.chart ? headlineChart(series) : null,
   };
 }
 
-function headlineChart(input: SpcChartInput): NonNullable<HeadlineFigure["chart"]> {
-  const description = describeSpc(input);
+/** The series' chart (SPC, or a trend line where SPC does not apply), drawn at the summary's size. */
+function headlineChart(series: MeasureSeries): HeadlineFigure["chart"] {
+  const chart = seriesChart(series);
+  if (chart === null) return null;
   return {
-    svg: renderSvgChart(spcChartOption(input), CHART_SIZE, description),
-    description,
-    table: spcTable(input),
+    svg: renderSvgChart(chart.option, CHART_SIZE, chart.description),
+    description: chart.description,
+    table: chart.table,
   };
 }
 

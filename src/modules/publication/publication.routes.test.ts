@@ -130,7 +130,7 @@ describe("the public pages, signed out", () => {
     const performance = await visitor.get("/publications/performance");
     expect(performance.statusCode).toBe(200);
     expect(performance.body).toContain("Performance summary: Q4 2025/26");
-    expect(performance.body).toContain("Homicides, rolling 12 months: values, mean and process limits");
+    expect(performance.body).toContain("Homicides, rolling 12 months: number by period");
     expect(performance.body).toContain("Definition: Homicides (murder, manslaughter");
 
     const complaints = await visitor.get("/publications/complaints");
