@@ -5,6 +5,7 @@ import fastifyFormbody from "@fastify/formbody";
 import fastifySession from "@fastify/session";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { ZodError } from "zod";
 import helmet from "helmet";
 import type { Config } from "./config.js";
 import type { Db } from "./db/database.js";
@@ -264,6 +265,21 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
         "errors/views/error.njk",
         { title: "There is a problem", ...errorView(error.fieldErrors) },
         422,
+      );
+    }
+    // A handler's parse of the address or form failed, or PostgreSQL refused a NUL character in it (code 22021;
+    // SQLite stores one): an address that is malformed names no page; a form that is is a bad request. Never a
+    // server error.
+    if (error instanceof ZodError || (error as { code?: unknown }).code === "22021") {
+      if (request.method === "GET" || request.method === "HEAD")
+        return reply.page("errors/views/404.njk", { title: "Page not found" }, 404);
+      return reply.page(
+        "errors/views/error.njk",
+        {
+          title: "There is a problem",
+          message: "The form sent was not one this page makes: go back and try again.",
+        },
+        400,
       );
     }
     if (error instanceof AppError) {
