@@ -144,6 +144,8 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
     },
     // Allow plain-HTTP use on localhost; HSTS belongs to the TLS-terminating proxy.
     strictTransportSecurity: false,
+    // As frame-ancestors 'none' says, for browsers that read only the older header.
+    xFrameOptions: { action: "deny" },
   });
   // helmet 8 throws an error rather than passing it on.
   app.addHook("onRequest", (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));

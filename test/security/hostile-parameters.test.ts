@@ -50,7 +50,7 @@ const QUERY_NAMES = [
 
 describe("hostile parameters", () => {
   it(
-    "answer every page without a server error, a file from outside, or markup echoed back",
+    "answer every page without a server error, a file from outside, or markup echoed back, under the strict policy",
     { timeout: 120_000 },
     async () => {
       const { kysely } = database.current().db;
@@ -72,6 +72,10 @@ describe("hostile parameters", () => {
               problems.push(`${url}: served a file from outside the app`);
             if (response.body.includes("<script>alert(1)</script>"))
               problems.push(`${url}: echoed the markup`);
+            // Every answer, refusals included, carries the strict policy.
+            const policy = String(response.headers["content-security-policy"]);
+            if (!policy.includes("frame-ancestors 'none'") || /unsafe-inline|unsafe-eval/.test(policy))
+              problems.push(`${url}: Content-Security-Policy ${policy}`);
           }
         }
       }

@@ -142,7 +142,7 @@ describe("hostile input", () => {
     const response = await app.inject("/");
     expect(response.headers["content-security-policy"]).toMatch(/default-src 'self'/);
     expect(response.headers["content-security-policy"]).not.toMatch(/unsafe-inline|unsafe-eval/);
-    expect(response.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(response.headers["x-frame-options"]).toBe("DENY");
     expect(response.headers["referrer-policy"]).toBe("no-referrer");
     expect(response.headers["cross-origin-opener-policy"]).toBe("same-origin");
   });
