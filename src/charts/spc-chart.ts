@@ -8,15 +8,10 @@ import type { ChartOption } from "../lib/charts.js";
 import { chartColours } from "../lib/charts.js";
 import type { PointType, SpcPoint } from "../stats/spc.js";
 import { spcSignalInWords } from "./describe.js";
+import { noteMarkLine, type ChartNote } from "./notes.js";
 import { formatNumber, monthOf } from "./format.js";
 import type { ChartTable } from "./table.js";
 import { numericCell, textCell } from "./table.js";
-
-export interface SpcAnnotation {
-  /** ISO date; the note is drawn at the latest point on or before it. */
-  date: string;
-  text: string;
-}
 
 export interface SpcChartInput {
   /** What is measured, e.g. "Bicycle theft". */
@@ -24,7 +19,7 @@ export interface SpcChartInput {
   /** The y-axis name, e.g. "Crimes recorded". */
   unit: string;
   points: SpcPoint[];
-  annotations?: SpcAnnotation[];
+  annotations?: ChartNote[];
   /** Names each point's period; by default the month of its date ("March 2025", or "Mar 2025" on the axis). */
   periodOf?: (x: string, style: "long" | "short") => string;
 }
@@ -108,7 +103,11 @@ export function spcChartOption(input: SpcChartInput): ChartOption {
         lineStyle: { color: chartColours.value, width: 2 },
         itemStyle: { color: chartColours.value },
         z: 2,
-        ...annotationMarkLines(input, categories),
+        ...noteMarkLine(
+          input.annotations ?? [],
+          points.map((p) => p.x),
+          categories,
+        ),
       },
       ...groupLine("Mean", (p) => p.mean, chartColours.mean, "solid"),
       ...groupLine("Upper process limit", (p) => p.upl, chartColours.limit, "dashed"),
@@ -128,26 +127,6 @@ export function spcChartOption(input: SpcChartInput): ChartOption {
           ]),
       ...signalSeries,
     ],
-  };
-}
-
-function annotationMarkLines(input: SpcChartInput, categories: string[]): { markLine?: object } {
-  // A note dated before the first point shown (a range or an area starting later) belongs to no point of
-  // this chart: it is left off, as the points before the range are; the measure page's list of notes shows it.
-  const data = (input.annotations ?? []).flatMap((annotation) => {
-    const index = input.points.findLastIndex((p) => p.x <= annotation.date);
-    // The text goes in as the mark's name and is shown by "{b}", so braces in it are not read as a template.
-    return index < 0 ? [] : [{ xAxis: categories[index], name: annotation.text }];
-  });
-  if (data.length === 0) return {};
-  return {
-    markLine: {
-      symbol: "none",
-      silent: true,
-      lineStyle: { color: chartColours.mean, type: "solid", width: 1 },
-      label: { formatter: "{b}", position: "insideEndTop", color: chartColours.mean },
-      data,
-    },
   };
 }
 

@@ -27,6 +27,24 @@ interface SeriesLike {
 }
 
 describe("trend chart", () => {
+  it("draws the measure's notes on the first series, at the latest period starting on or before each", () => {
+    const notes = {
+      notes: [
+        { date: "2025-08-14", text: "Operation X began" },
+        { date: "2025-01-01", text: "Before the chart" },
+      ],
+      periodStarts: ["2025-04-01", "2025-07-01", "2025-10-01", "2026-01-01"],
+    };
+    const series = (
+      trendChartOption({ ...yearOnYear, notes }) as { series: { markLine?: { data: unknown[] } }[] }
+    ).series;
+    expect(series[0]?.markLine?.data).toEqual([{ xAxis: "Q2 2025/26", name: "Operation X began" }]);
+    expect(series[1]?.markLine).toBeUndefined();
+    const svg = renderSvgChart(trendChartOption({ ...yearOnYear, notes }), { width: 640, height: 320 }, "d");
+    expect(svg).toContain("Operation X began");
+    expect(svg).not.toContain("Before the chart");
+  });
+
   it("draws this year and last year apart by colour, dash and marker", () => {
     const [thisYear, lastYear] = (trendChartOption(yearOnYear) as { series: SeriesLike[] }).series;
     expect(thisYear).toMatchObject({ name: "2025/26", type: "line", data: [1142, 1210, 1188, null] });

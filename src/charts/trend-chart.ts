@@ -6,6 +6,7 @@ import type { ChartOption } from "../lib/charts.js";
 import { chartColours } from "../lib/charts.js";
 import type { AreaDescriptionInput, TrendDescriptionInput } from "./describe.js";
 import { formatNumber } from "./format.js";
+import { noteMarkLine, type ChartNote } from "./notes.js";
 import type { ChartTable } from "./table.js";
 import { numericCell, textCell } from "./table.js";
 
@@ -13,6 +14,8 @@ export interface TrendChartInput extends TrendDescriptionInput {
   /** The y-axis name, e.g. "Crimes recorded". */
   unit: string;
   kind: "bar" | "line";
+  /** The measure's notes, drawn on the first series at the category whose period starts on or before each. */
+  notes?: { notes: readonly ChartNote[]; periodStarts: readonly string[] };
 }
 
 /** The first series (e.g. this year) in the value colour; the comparison in grey, dashed with open markers. */
@@ -36,6 +39,9 @@ export function trendChartOption(input: TrendChartInput): ChartOption {
         type: input.kind,
         data: series.values,
         itemStyle: { color: style.colour },
+        ...(index === 0 && input.notes
+          ? noteMarkLine(input.notes.notes, input.notes.periodStarts, input.categories)
+          : {}),
         ...(input.kind === "line"
           ? {
               symbol: style.symbol,

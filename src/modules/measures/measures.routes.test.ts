@@ -287,8 +287,18 @@ describe("single values and notes", () => {
       );
       expect(saved.statusCode, period).toBe(302);
     }
+    const noted = await editor.post(
+      `/measures/${homicides}/annotations`,
+      { date: "2025-03-10", text: "Recording practice changed" },
+      `/measures/${homicides}/annotations/new`,
+    );
+    expect(noted.statusCode).toBe(302);
     const page = (await editor.get(`/measures/${homicides}`)).body;
     expect(page).toContain('id="trend-chart"');
+    // The note is on the trend line too, as on every chart of its measure.
+    const figure = page.slice(page.indexOf('id="trend-chart"'));
+    const svg = figure.slice(figure.indexOf("<svg"), figure.indexOf("</svg>"));
+    expect(svg).toContain("Recording practice changed");
     expect(page).not.toContain('id="spc-chart"');
     expect(page).toContain("No SPC chart: each figure covers months the one before it covers too");
     expect(page).toContain("no significance test: the two 12-month figures share 11 months");

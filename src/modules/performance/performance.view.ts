@@ -192,6 +192,7 @@ export function seriesChart(series: MeasureSeries): ChartParts | null {
       kind: "line",
       categories: series.points.map((point) => periodName(point.period)),
       series: [{ name: series.area.name, values: series.points.map((point) => point.value) }],
+      notes: { notes: series.annotations, periodStarts: series.points.map((point) => point.periodStart) },
     };
     return {
       id: "trend-chart",

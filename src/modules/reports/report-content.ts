@@ -261,6 +261,7 @@ function trendChart(series: MeasureSeries, definition: string): ReportFigure["ch
     kind: "line" as const,
     categories,
     series: [{ name: series.area.name, values: series.points.map((point) => point.value) }],
+    notes: { notes: series.annotations, periodStarts: series.points.map((point) => point.periodStart) },
     definition,
   };
   return { option: trendChartOption(input), description: describeTrend(input) };
