@@ -20,6 +20,8 @@ export function noteMarkLine(
   notes: readonly ChartNote[],
   pointStarts: readonly string[],
   categories: readonly string[],
+  /** Without the note's text (on all but the first of a set of small charts, which have no room for it). */
+  options: { labelled: boolean } = { labelled: true },
 ): { markLine?: object } {
   const data = notes.flatMap((note) => {
     const index = pointStarts.findLastIndex((start) => start <= note.date);
@@ -32,7 +34,9 @@ export function noteMarkLine(
       symbol: "none",
       silent: true,
       lineStyle: { color: chartColours.mean, type: "solid", width: 1 },
-      label: { formatter: "{b}", position: "insideEndTop", color: chartColours.mean },
+      label: options.labelled
+        ? { formatter: "{b}", position: "insideEndTop", color: chartColours.mean }
+        : { show: false },
       data,
     },
   };

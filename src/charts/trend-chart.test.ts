@@ -97,6 +97,22 @@ describe("small multiples", () => {
     series: SeriesLike[];
   };
 
+  it("draws the measure's notes on every area's chart, with their text on the first only", () => {
+    const notes = {
+      notes: [{ date: "2025-11-02", text: "Operation X began" }],
+      periodStarts: ["2025-04-01", "2025-07-01", "2025-10-01", "2026-01-01"],
+    };
+    const series = (
+      smallMultiplesOption({ ...byArea, notes }) as {
+        series: { markLine?: { data: unknown[]; label: { show?: boolean; formatter?: string } } }[];
+      }
+    ).series;
+    expect(series.map((s) => s.markLine?.data)).toEqual(
+      byArea.areas.map(() => [{ xAxis: "Q3 2025/26", name: "Operation X began" }]),
+    );
+    expect(series.map((s) => s.markLine?.label.show !== false)).toEqual([true, false, false, false]);
+  });
+
   it("draws one small chart per area on one shared scale", () => {
     expect(option.grid).toHaveLength(4);
     expect(option.yAxis.map((axis) => [axis.min, axis.max])).toEqual(Array(4).fill([0, 500]));

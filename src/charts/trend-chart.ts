@@ -10,12 +10,18 @@ import { noteMarkLine, type ChartNote } from "./notes.js";
 import type { ChartTable } from "./table.js";
 import { numericCell, textCell } from "./table.js";
 
+/** A measure's notes and the start date of each category's period, to place each note. */
+export interface NotesOnChart {
+  notes: readonly ChartNote[];
+  periodStarts: readonly string[];
+}
+
 export interface TrendChartInput extends TrendDescriptionInput {
   /** The y-axis name, e.g. "Crimes recorded". */
   unit: string;
   kind: "bar" | "line";
-  /** The measure's notes, drawn on the first series at the category whose period starts on or before each. */
-  notes?: { notes: readonly ChartNote[]; periodStarts: readonly string[] };
+  /** Drawn on the first series, at the category whose period starts on or before each note's date. */
+  notes?: NotesOnChart;
 }
 
 /** The first series (e.g. this year) in the value colour; the comparison in grey, dashed with open markers. */
@@ -70,6 +76,8 @@ export interface SmallMultiplesInput extends AreaDescriptionInput {
   kind: "bar" | "line";
   /** Charts per row (default 3). */
   columns?: number;
+  /** Drawn on every area's chart, with their text on the first. */
+  notes?: NotesOnChart;
 }
 
 export function smallMultiplesOption(input: SmallMultiplesInput): ChartOption {
@@ -122,6 +130,9 @@ export function smallMultiplesOption(input: SmallMultiplesInput): ChartOption {
       itemStyle: { color: chartColours.value },
       ...(input.kind === "line"
         ? { symbol: "none", lineStyle: { color: chartColours.value, width: 2 } }
+        : {}),
+      ...(input.notes
+        ? noteMarkLine(input.notes.notes, input.notes.periodStarts, input.categories, { labelled: i === 0 })
         : {}),
     })),
   };

@@ -88,7 +88,12 @@ export async function ensureMeasureCatalogue(db: Kysely<Database>): Promise<stri
 }
 
 // The catalogue as the repository keeps it; read through the service like everything else.
-export { listMeasures as listCatalogue, fromKeptCatalogue, visibleMeasures } from "./measures.repository.js";
+export {
+  listMeasures as listCatalogue,
+  fromKeptCatalogue,
+  visibleMeasures,
+  listAnnotations as listMeasureNotes,
+} from "./measures.repository.js";
 
 /** A measure the reader may see: unpublished ones exist only for signed-in users. */
 export async function measureFor(

@@ -11,6 +11,7 @@ import { systemActor } from "../audit/actor.js";
 import { ingestPath } from "../crime/ingest.service.js";
 import { loadReferenceData } from "../crime/reference.js";
 import { loadMeasuresDemo } from "../measures/measures.demo.js";
+import { addAnnotation } from "../measures/measures.service.js";
 import type { CSV_COLUMNS } from "./performance.view.js";
 
 const database = useTestDatabase();
@@ -243,5 +244,21 @@ describe("the performance explorer", () => {
     const hidden = await visitor.get("/performance?measure=crimes.robbery");
     expect(hidden.statusCode).toBe(422);
     expect(hidden.body).toContain("There is no measure &quot;crimes.robbery&quot;");
+  });
+
+  it("draws a note of the measure on its SPC chart and on every area's small chart", async () => {
+    await addAnnotation(database.current().db.kysely, systemActor, "crimes.burglary", {
+      date: "2025-02-10",
+      text: "Burglary team formed",
+      rebase: false,
+    });
+    const page = (await analyst.get(`/performance?${burglary}`)).body;
+    const svgOf = (id: string) => {
+      const figure = page.slice(page.indexOf(`id="${id}"`));
+      return figure.slice(figure.indexOf("<svg"), figure.indexOf("</svg>"));
+    };
+    expect(svgOf("spc-chart")).toContain("Burglary team formed");
+    // Labelled once: the small charts have no room for the text on each.
+    expect(svgOf("breakdown-lpa").match(/Burglary team formed/g)).toHaveLength(1);
   });
 });

@@ -139,7 +139,11 @@ function shortName(area: Area): string {
   return area.type === "lpa" ? area.name.replace(/ \(.*\)$/, "") : area.name;
 }
 
-function breakdownInput(measure: MeasureRow, breakdown: Breakdown): SmallMultiplesInput {
+function breakdownInput(
+  measure: MeasureRow,
+  breakdown: Breakdown,
+  notes: MeasureSeries["annotations"],
+): SmallMultiplesInput {
   const starts = [...new Set(breakdown.areas.flatMap((a) => a.points.map((p) => p.periodStart)))].sort();
   const periodOfStart = new Map(
     breakdown.areas.flatMap((a) => a.points.map((p) => [p.periodStart, p.period])),
@@ -154,6 +158,7 @@ function breakdownInput(measure: MeasureRow, breakdown: Breakdown): SmallMultipl
       name: shortName(area),
       values: starts.map((start) => points.find((p) => p.periodStart === start)?.value ?? null),
     })),
+    notes: { notes, periodStarts: starts },
   };
 }
 
@@ -253,7 +258,7 @@ export function explorerFigures(explorer: Explorer): ExplorerFigures {
       ),
     breakdowns: explorer.breakdowns.map((breakdown) => {
       if (breakdown.areas.length === 0) return { areaKind: breakdown.areaKind, figure: null };
-      const input = breakdownInput(measure, breakdown);
+      const input = breakdownInput(measure, breakdown, series.annotations);
       const rows = Math.ceil(input.areas.length / (input.columns ?? 3));
       return {
         areaKind: breakdown.areaKind,

@@ -40,7 +40,12 @@ import {
 } from "../inspections/inspections.schema.js";
 import { areaDirectory, type Area, type AreaDirectory } from "../measures/areas.js";
 import { HOME_FORCE_ID, nationalPriorities, type NationalPriority } from "../measures/measures.schema.js";
-import { listCatalogue, measurePoints, measureSeries } from "../measures/measures.service.js";
+import {
+  listCatalogue,
+  listMeasureNotes,
+  measurePoints,
+  measureSeries,
+} from "../measures/measures.service.js";
 import type { MeasureRow } from "../measures/measures.tables.js";
 import { formatValue, seriesView } from "../measures/measures.view.js";
 import type { Change, MeasureSeries, SeriesPoint } from "../measures/series.js";
@@ -489,12 +494,10 @@ async function acquisitiveSection(context: Context) {
     const measure = context.measures.get(crime.id);
     if (!measure) continue;
     // Quarter totals need the counts alone: the force's and its LPAs' are read together, with no series statistics.
-    const points = await measurePoints(
-      context.db,
-      measure,
-      [context.home, ...lpas],
-      seriesRange(measure, context.quarter),
-    );
+    const [points, measureNotes] = await Promise.all([
+      measurePoints(context.db, measure, [context.home, ...lpas], seriesRange(measure, context.quarter)),
+      listMeasureNotes(context.db, measure.id),
+    ]);
     const countsIn = (area: Area, areaName: string): AreaCounts => ({
       measure,
       areaName,
@@ -528,6 +531,7 @@ async function acquisitiveSection(context: Context) {
       unit: "Crimes recorded",
       kind: "bar" as const,
       definition,
+      notes: { notes: measureNotes, periodStarts: months.map((month) => `${month}-01`) },
     };
     const description = describeSmallMultiples(input);
     figures.push({
