@@ -23,7 +23,6 @@ import {
   periodDates,
   previousPeriod,
   samePeriodLastYear,
-  type Period,
 } from "../../stats/periods.js";
 import { computeSpc, type ImprovementDirection, type PointType, type SpcResult } from "../../stats/spc.js";
 import type { Area } from "./areas.js";
@@ -230,7 +229,8 @@ function seriesGaps(points: SeriesPoint[], found: SeriesGap[]): SeriesGap[] {
   const gaps = new Map(found.map((gap) => [gap.period, gap]));
   if (first && last) {
     const held = new Set(points.map((p) => p.periodStart));
-    for (let period = precedingPeriod(parsePeriod(last.period)); ; period = precedingPeriod(period)) {
+    // A measure's periods are months, quarters or weeks (its frequency): the one before is the previous period.
+    for (let period = previousPeriod(parsePeriod(last.period)); ; period = previousPeriod(period)) {
       const { start } = periodDates(period);
       if (start <= first.periodStart) break;
       const label = formatPeriod(period);
@@ -241,14 +241,6 @@ function seriesGaps(points: SeriesPoint[], found: SeriesGap[]): SeriesGap[] {
   return [...gaps.values()].sort((a, b) =>
     periodDates(parsePeriod(a.period)).start.localeCompare(periodDates(parsePeriod(b.period)).start),
   );
-}
-
-/** The period before in a series' run: a month earlier for a rolling or year-to-date figure given monthly. */
-function precedingPeriod(period: Period): Period {
-  if (period.kind !== "rolling12Months" && period.kind !== "financialYearToDate")
-    return previousPeriod(period);
-  const endMonth = period.endMonth === 1 ? 12 : period.endMonth - 1;
-  return { ...period, endYear: period.endMonth === 1 ? period.endYear - 1 : period.endYear, endMonth };
 }
 
 /**
