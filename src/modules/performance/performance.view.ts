@@ -181,6 +181,18 @@ export interface ExplorerFigures {
   breakdowns: { areaKind: Breakdown["areaKind"]; figure: ChartFigure | null }[];
 }
 
+/** A series as one line over its periods, with the measure's notes: its chart where there is no SPC chart. */
+export function seriesTrend(series: MeasureSeries, unit: string): TrendChartInput {
+  return {
+    measure: series.measure.name,
+    unit,
+    kind: "line",
+    categories: series.points.map((point) => periodName(point.period)),
+    series: [{ name: series.area.name, values: series.points.map((point) => point.value) }],
+    notes: { notes: series.annotations, periodStarts: series.points.map((point) => point.periodStart) },
+  };
+}
+
 /** A chart as the pages draw it, before it is drawn at a size. */
 export type ChartParts = Omit<ChartFigure, "svg" | "definition" | "source">;
 
@@ -191,14 +203,7 @@ export type ChartParts = Omit<ChartFigure, "svg" | "definition" | "source">;
 export function seriesChart(series: MeasureSeries): ChartParts | null {
   const place = `${series.measure.name}, ${series.area.name}`;
   if (series.spcOmitted !== null && series.points.length > 0) {
-    const trend: TrendChartInput = {
-      measure: series.measure.name,
-      unit: axisNames[series.measure.unit],
-      kind: "line",
-      categories: series.points.map((point) => periodName(point.period)),
-      series: [{ name: series.area.name, values: series.points.map((point) => point.value) }],
-      notes: { notes: series.annotations, periodStarts: series.points.map((point) => point.periodStart) },
-    };
+    const trend = seriesTrend(series, axisNames[series.measure.unit]);
     return {
       id: "trend-chart",
       title: `${place}: trend`,

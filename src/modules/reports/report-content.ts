@@ -40,6 +40,7 @@ import {
 } from "../inspections/inspections.schema.js";
 import { areaDirectory, type Area, type AreaDirectory } from "../measures/areas.js";
 import { HOME_FORCE_ID, nationalPriorities, type NationalPriority } from "../measures/measures.schema.js";
+import { seriesTrend } from "../performance/performance.view.js";
 import {
   listCatalogue,
   listMeasureNotes,
@@ -259,16 +260,7 @@ function seriesTable(series: MeasureSeries): ChartTable {
 }
 
 function trendChart(series: MeasureSeries, definition: string): ReportFigure["chart"] {
-  const categories = series.points.map((point) => periodLabel(parsePeriod(point.period)));
-  const input = {
-    measure: series.measure.name,
-    unit: unitLabel(series.measure),
-    kind: "line" as const,
-    categories,
-    series: [{ name: series.area.name, values: series.points.map((point) => point.value) }],
-    notes: { notes: series.annotations, periodStarts: series.points.map((point) => point.periodStart) },
-    definition,
-  };
+  const input = { ...seriesTrend(series, unitLabel(series.measure)), definition };
   return { option: trendChartOption(input), description: describeTrend(input) };
 }
 
