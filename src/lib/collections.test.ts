@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pushTo } from "./collections.js";
+import { deepFreeze, pushTo } from "./collections.js";
 
 describe("pushTo", () => {
   it("starts a list for a new key and adds to the same list after, in order", () => {
@@ -13,5 +13,19 @@ describe("pushTo", () => {
       ["kept", [3]],
       ["a", [1, 2]],
     ]);
+  });
+});
+
+describe("deepFreeze", () => {
+  it("freezes a value and everything it holds, however deep, and returns it", () => {
+    const value = { points: [{ period: "2025-01", interval: { lower: 1, upper: 2 } }], note: null };
+    expect(deepFreeze(value)).toBe(value);
+    expect(() => value.points.push({ period: "2025-02", interval: { lower: 0, upper: 0 } })).toThrow(
+      TypeError,
+    );
+    expect(() => {
+      value.points[0]!.interval.lower = 0;
+    }).toThrow(TypeError);
+    expect(value.points[0]!.interval.lower).toBe(1);
   });
 });

@@ -15,6 +15,7 @@ import * as outcomeGroups from "./0013-outcome-groups.js";
 import * as measuresVersion from "./0014-measures-version.js";
 import * as outcomeCountsByOutcome from "./0015-outcome-counts-by-outcome.js";
 import * as moreEditVersions from "./0016-more-edit-versions.js";
+import * as figuresVersion from "./0017-figures-version.js";
 
 /** Every migration, in order. A static list, so the compiled app and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0014-measures-version": measuresVersion,
   "0015-outcome-counts-by-outcome": outcomeCountsByOutcome,
   "0016-more-edit-versions": moreEditVersions,
+  "0017-figures-version": figuresVersion,
 };

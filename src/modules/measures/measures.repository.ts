@@ -1,4 +1,5 @@
 import type { Kysely, SelectQueryBuilder, Transaction, Updateable } from "kysely";
+import { KeptWhileUnchanged } from "../../db/kept-while-unchanged.js";
 import type { Database } from "../../db/schema.js";
 import { msgPeerIdsQuery } from "../crime/msg-groups.repository.js";
 import type { CheckedValue } from "./force-return.js";
@@ -13,8 +14,8 @@ import type {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/** Each database's catalogue as last read, with the version it was read at. */
-const keptCatalogues = new WeakMap<Executor, { version: number; measures: readonly MeasureRow[] }>();
+/** Each database's catalogue, kept while its version is unchanged. */
+const keptCatalogues = new KeptWhileUnchanged<readonly MeasureRow[]>("measures_version", 1);
 
 /**
  * Every measure (or the published ones), ordered by source and id. Pages that list measures read the
@@ -56,16 +57,11 @@ export async function fromKeptCatalogue<T>(
   return kept.get(key) as T;
 }
 
-async function catalogue(db: Executor): Promise<readonly MeasureRow[]> {
-  const read = () => db.selectFrom("measures").selectAll().orderBy("source").orderBy("id").execute();
-  if (db.isTransaction) return read();
-  // Read before the measures: they are then at least as new as the version they are kept with.
-  const { version } = await db.selectFrom("measures_version").select("version").executeTakeFirstOrThrow();
-  const kept = keptCatalogues.get(db);
-  if (kept?.version === version) return kept.measures;
-  const measures = (await read()).map((measure) => Object.freeze(measure));
-  keptCatalogues.set(db, { version, measures });
-  return measures;
+function catalogue(db: Executor): Promise<readonly MeasureRow[]> {
+  return keptCatalogues.get(db, "catalogue", async () => {
+    const measures = await db.selectFrom("measures").selectAll().orderBy("source").orderBy("id").execute();
+    return db.isTransaction ? measures : measures.map((measure) => Object.freeze(measure));
+  });
 }
 
 export function findMeasure(db: Executor, id: string): Promise<MeasureRow | undefined> {

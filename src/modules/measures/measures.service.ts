@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
+import { KeptWhileUnchanged } from "../../db/kept-while-unchanged.js";
 import type { Database } from "../../db/schema.js";
 import { AppError, NotFoundError, ValidationError } from "../../lib/errors.js";
-import { pushTo } from "../../lib/collections.js";
+import { deepFreeze, pushTo } from "../../lib/collections.js";
 import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { systemActor } from "../audit/actor.js";
@@ -363,12 +364,35 @@ export async function measurePoints(
   return policeUkSeries(db, query, wanted, await areaDirectory(), months, peersAtLatestOf);
 }
 
-/** A measure's series for an area and range, with change, SPC and peer comparison. */
-export async function measureSeries(
+export type MeasureSeriesView = MeasureSeries & { unavailable: string | null; msgGroup: string | null };
+
+/**
+ * Series kept while the figures they are worked out from are unchanged (figures_version, migration 0017).
+ * A series costs five statements and its statistics; dashboards, reports and the API ask for the same ones
+ * again and again. Enough for every measure of a report at every area of the force.
+ */
+const keptSeries = new KeptWhileUnchanged<MeasureSeriesView>("figures_version", 500);
+
+/**
+ * A measure's series for an area and range, with change, SPC and peer comparison. Shared by every caller
+ * that asks for the same one while the figures are unchanged, so frozen.
+ */
+export function measureSeries(
   db: Kysely<Database>,
   measure: MeasureRow,
   query: SeriesQuery,
-): Promise<MeasureSeries & { unavailable: string | null; msgGroup: string | null }> {
+): Promise<MeasureSeriesView> {
+  // The measure as the caller read it is part of the key: read before the version, it may be older.
+  return keptSeries.get(db, JSON.stringify([measure, query]), async () =>
+    deepFreeze(await workOutMeasureSeries(db, measure, query)),
+  );
+}
+
+async function workOutMeasureSeries(
+  db: Kysely<Database>,
+  measure: MeasureRow,
+  query: SeriesQuery,
+): Promise<MeasureSeriesView> {
   const areas = await areaDirectory();
   const area = areas.find(query.area);
   if (!area) throw new NotFoundError(`No area ${query.area}`);

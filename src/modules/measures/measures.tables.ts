@@ -9,6 +9,11 @@ export interface MeasureTables {
   measure_annotations: MeasureAnnotationTable;
   /** One row, bumped by triggers on every change to `measures` (migration 0014). */
   measures_version: { version: number };
+  /**
+   * One row: a random token replaced by triggers on every change to a table a series is worked out from
+   * (migration 0017).
+   */
+  figures_version: { version: string };
 }
 
 export interface MeasureTable {
