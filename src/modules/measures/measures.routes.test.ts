@@ -80,6 +80,21 @@ describe("force-return import page", () => {
     expect(rows.map((r) => r.period).sort()).toEqual(["Q1 2025/26", "Q2 2025/26"]);
   });
 
+  it("refuses a file over 2 MB whole, on the form, saying the limit", async () => {
+    const before = await database.current().db.kysely.selectFrom("measure_values").select("id").execute();
+    // Good lines, but more of them than a return holds: 2 MB and a line over.
+    const line = `${satisfaction},Q4 2025/26,west-mercia,70.0,280,400,SAMPLE\n`;
+    const csv = `${header}\n${line.repeat(Math.ceil((2 * 1024 * 1024) / line.length) + 1)}`;
+    const tooLarge = await upload(editor, csv);
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.body).toContain(
+      "return.csv is larger than 2 MB, the most a force return may be: nothing was imported",
+    );
+    expect(tooLarge.body).toContain('href="#file"');
+    const after = await database.current().db.kysely.selectFrom("measure_values").select("id").execute();
+    expect(after).toEqual(before);
+  });
+
   it("is for the OPCC only", async () => {
     expect((await force.get("/measures/import")).statusCode).toBe(403);
     expect((await panel.get("/measures/import")).statusCode).toBe(403);

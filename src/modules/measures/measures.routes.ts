@@ -1,4 +1,3 @@
-import fastifyMultipart from "@fastify/multipart";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Db } from "../../db/database.js";
@@ -37,6 +36,7 @@ import {
 } from "./measures.service.js";
 import type { MeasureRow } from "./measures.tables.js";
 import { formatValue, nationalPriorityName, seriesView } from "./measures.view.js";
+import { acceptFormUploads, chosenFile } from "../meetings/paper-files.js";
 import { seriesFigure } from "../performance/performance.view.js";
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -52,12 +52,7 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
   const kysely = db.kysely;
   await ensureMeasureCatalogue(kysely);
   // Only the import form posts a file; the plugin stays inside this module unless the app already has one.
-  if (!app.hasRequestDecorator("isMultipart")) {
-    await app.register(fastifyMultipart, {
-      attachFieldsToBody: "keyValues",
-      limits: { fileSize: maxImportBytes, files: 1 },
-    });
-  }
+  if (!app.hasRequestDecorator("isMultipart")) await acceptFormUploads(app, 5, maxImportBytes);
   const editorsOnly = { access: editors };
   const publicAccess = { access: "public" } as const;
   const publishedOnly = (request: FastifyRequest) => request.user === null;
@@ -124,13 +119,20 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
     "/measures/import",
     { config: editorsOnly },
     async (request, reply) => {
-      const file = request.body?.file;
-      if (!Buffer.isBuffer(file) || file.length === 0)
-        return importPage(reply, ["Choose a CSV file to import"], 422);
+      const file = chosenFile(request.body);
+      if (!file || file.data.length === 0) return importPage(reply, ["Choose a CSV file to import"], 422);
+      if (file.truncated)
+        return importPage(
+          reply,
+          [
+            `${file.filename} is larger than ${maxImportBytes / 1024 / 1024} MB, the most a force return may be: nothing was imported`,
+          ],
+          413,
+        );
       try {
         const summary = await importForceReturn(kysely, request.actor, {
           name: "upload",
-          text: file.toString("utf8"),
+          text: file.data.toString("utf8"),
         });
         request.session.flash = `Imported ${summary.rows} value(s) for ${summary.measures.length} measure(s): ${summary.added} new, ${summary.replaced} replaced`;
         return reply.redirect("/measures?source=force+return");

@@ -25,15 +25,20 @@ export interface UploadedFile {
 }
 
 /**
- * Lets a module's forms carry one file (a paper, evidence, an import), kept whole in memory within the paper
- * size limit. An oversized file is reported on the form by `checkPaperFile`, not as a bare 413.
+ * Lets a module's forms carry one file (a paper, evidence, an import), kept whole in memory within a size limit
+ * (by default the paper size limit). A file over it comes marked truncated, for the form to report (as
+ * `checkPaperFile` does), not as a bare 413.
  */
-export async function acceptFormUploads(app: FastifyInstance, maxFields: number): Promise<void> {
+export async function acceptFormUploads(
+  app: FastifyInstance,
+  maxFields: number,
+  maxBytes = maxPaperBytes,
+): Promise<void> {
   await app.register(fastifyMultipart, {
     attachFieldsToBody: "keyValues",
     onFile: keepUploadedFile,
     throwFileSizeLimit: false,
-    limits: { fileSize: maxPaperBytes, files: 1, fields: maxFields },
+    limits: { fileSize: maxBytes, files: 1, fields: maxFields },
   });
 }
 
