@@ -151,7 +151,11 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   app.addHook("onRequest", (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
-  const sessionStore = new DatabaseSessionStore(db.kysely, config.SESSION_IDLE_MINUTES * 60);
+  const sessionStore = new DatabaseSessionStore(
+    db.kysely,
+    config.SESSION_IDLE_MINUTES * 60,
+    config.SESSION_MAX_HOURS * 60 * 60,
+  );
   await app.register(fastifySession, {
     secret: config.SESSION_SECRET ?? (await sharedSessionSecret(db)),
     cookieName: sessionCookieName,

@@ -21,6 +21,13 @@ const configSchema = z.object({
     .min(5)
     .max(24 * 60)
     .default(480),
+  /** However busy, a session ends this long after sign-in: a stolen cookie is not good for ever. */
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24)
+    .default(12),
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   TRUST_PROXY: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

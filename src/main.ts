@@ -31,9 +31,10 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const housekeeping = setInterval(
     () => {
-      Promise.all([deleteExpiredSessions(db.kysely), deleteOldSignInFailures(db.kysely)]).catch(
-        (error: unknown) => log(`Housekeeping failed: ${String(error)}`),
-      );
+      Promise.all([
+        deleteExpiredSessions(db.kysely, config.SESSION_MAX_HOURS * 60 * 60),
+        deleteOldSignInFailures(db.kysely),
+      ]).catch((error: unknown) => log(`Housekeeping failed: ${String(error)}`));
     },
     60 * 60 * 1000,
   );

@@ -31,6 +31,23 @@ describe("sessions", () => {
     expect((await client.get("/")).body).not.toContain("Welcome, Idle Person");
   });
 
+  it("end at their lifetime, 12 hours from sign-in, however busy", async () => {
+    const { db } = database.current();
+    const user = await createTestUser(db, { name: "Long Day" });
+    const client = new TestClient(app);
+    await client.signIn(user.email);
+    const beganAgo = (hours: number) =>
+      db.kysely
+        .updateTable("sessions")
+        .set({ created_at: new Date(Date.now() - hours * 3600_000).toISOString() })
+        .where("user_id", "=", user.id)
+        .execute();
+    await beganAgo(11.9);
+    expect((await client.get("/")).body).toContain("Welcome, Long Day");
+    await beganAgo(12.1);
+    expect((await client.get("/")).body).not.toContain("Welcome, Long Day");
+  });
+
   it("restart their idle time when used, writing the session at most once a minute", async () => {
     const { db } = database.current();
     const user = await createTestUser(db, { name: "Busy Reader" });

@@ -18,12 +18,14 @@ const USERS_KEPT = 1000;
  * Rows are keyed by a hash of the session id: a leaked copy of the table is no set of cookies.
  * A session's user is read with it, in one statement, and handed to the request (takeUser): every
  * signed-in request needs both, and on PostgreSQL each statement is a round trip and the app's CPU
- * to send and parse it.
+ * to send and parse it. A session ends after its idle time, or its lifetime from when it began (sign-in
+ * starts a new one), whichever comes first.
  */
 export class DatabaseSessionStore implements SessionStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly idleSeconds: number,
+    private readonly lifetimeSeconds: number,
   ) {}
 
   /** Session id → the user row read with it, until its request takes it. */
@@ -56,12 +58,13 @@ export class DatabaseSessionStore implements SessionStore {
       .selectFrom("sessions")
       .leftJoin("users", "users.id", "sessions.user_id")
       .selectAll("users")
-      .select(["sessions.data", "sessions.expires_at"])
+      .select(["sessions.data", "sessions.expires_at", "sessions.created_at"])
       .where("sessions.id_hash", "=", hashId(sessionId))
       .executeTakeFirst()
       .then((row) => {
-        if (!row || row.expires_at <= nowIso()) return callback(null, null);
-        const { data, expires_at: _expiresAt, ...user } = row;
+        if (!row || row.expires_at <= nowIso() || row.created_at <= startedBefore(this.lifetimeSeconds))
+          return callback(null, null);
+        const { data, expires_at: _expiresAt, created_at: _createdAt, ...user } = row;
         if (user.id !== null) this.keepUser(sessionId, user as UserRow);
         callback(null, JSON.parse(data) as Session);
       }, callback);
@@ -93,7 +96,17 @@ export class DatabaseSessionStore implements SessionStore {
   }
 }
 
-export async function deleteExpiredSessions(db: Kysely<Database>): Promise<number> {
-  const result = await db.deleteFrom("sessions").where("expires_at", "<=", nowIso()).executeTakeFirst();
+/** The start of a session begun this long ago, as the table writes times. */
+const startedBefore = (lifetimeSeconds: number) =>
+  new Date(Date.now() - lifetimeSeconds * 1000).toISOString();
+
+/** Deletes the sessions past their idle time or their lifetime. */
+export async function deleteExpiredSessions(db: Kysely<Database>, lifetimeSeconds: number): Promise<number> {
+  const result = await db
+    .deleteFrom("sessions")
+    .where((eb) =>
+      eb.or([eb("expires_at", "<=", nowIso()), eb("created_at", "<=", startedBefore(lifetimeSeconds))]),
+    )
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
