@@ -330,7 +330,7 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   await app.register(performanceRoutes, { db });
   await app.register(reportRoutes, { db });
   await app.register(publicationRoutes, { db });
-  await app.register(crimeRoutes, { db });
+  await app.register(crimeRoutes, { db, maxUploadBytes: config.CRIME_UPLOAD_MAX_MB * 1024 * 1024 });
   await app.register(msgGroupRoutes, { db });
   return app;
 }

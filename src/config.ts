@@ -36,6 +36,8 @@ const configSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default("./data/uploads"),
   /** Web server processes sharing the port (node:cluster); one per core for throughput. */
   WEB_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  /** The largest data.police.uk upload taken through the web (a force's month of files is a few tens of MB). */
+  CRIME_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),
   /** How long a public page answered to a visitor without a session is kept (0: never); see public-page-cache.ts. */
   PUBLIC_PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
 });

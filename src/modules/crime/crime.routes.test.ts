@@ -4,6 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestUser } from "../../../test/factories.js";
 import { csrfTokenIn, testApp, TestClient } from "../../../test/helpers/http.js";
+import { buildApp } from "../../app.js";
+import { parseConfig } from "../../config.js";
 import { useTestDatabase } from "../../../test/helpers/test-db.js";
 import type { Role } from "../../db/schema.js";
 import { policeFixtures } from "./test-support.js";
@@ -30,6 +32,7 @@ async function upload(
   filename: string,
   content: Buffer,
   fields: Record<string, string> = {},
+  target = app,
 ) {
   const token = csrfTokenIn((await client.get("/crime-data/ingest")).body);
   const boundary = "----scrutineer-test";
@@ -44,7 +47,7 @@ async function upload(
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return app.inject({
+  return target.inject({
     method: "POST",
     url: "/crime-data/ingest",
     headers: {
@@ -98,6 +101,34 @@ describe("the ingest page", () => {
     const page = await client.get("/crime-data/ingest");
     expect(page.body).toContain(westMercia);
     expect(page.body).toContain("west-mercia");
+  });
+
+  it("refuses a file over the upload limit on the form, naming it and the limit, and loads nothing", async () => {
+    const client = await signedIn("opcc");
+    const small = await buildApp({
+      config: parseConfig({ LOG_LEVEL: "silent", CRIME_UPLOAD_MAX_MB: "1" }),
+      db: database.current().db,
+    });
+    try {
+      const ingests = () => database.current().db.kysely.selectFrom("crime_ingests").select("id").execute();
+      const before = await ingests();
+      // A real file, its rows repeated to some 1.7 MB.
+      const original = await readFile(join(policeFixtures, "original", westMercia), "utf8");
+      const [header, ...rows] = original.trimEnd().split("\n");
+      const large = [
+        header,
+        ...Array.from({ length: Math.ceil(2_000_000 / original.length) }, () => rows).flat(),
+      ];
+      const response = await upload(client, westMercia, Buffer.from(large.join("\n")), {}, small);
+      expect(response.statusCode).toBe(413);
+      expect(response.body).toContain(
+        `${westMercia} is larger than 1 MB, the most this form takes: nothing was loaded`,
+      );
+      expect(response.body).toContain('href="#file"');
+      expect(await ingests()).toEqual(before);
+    } finally {
+      await small.close();
+    }
   });
 
   it("refuses a file with an invalid row whole, naming the file, line and field", async () => {
@@ -159,6 +190,8 @@ describe("the ingest page", () => {
     const response = await upload(client, "notes.txt", Buffer.from("hello"));
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain("must be a .csv or .zip");
+    // In the error summary at the top of the page too, linked to the field.
+    expect(response.body).toContain('href="#file"');
   });
 
   it("is closed to force, panel and the public", async () => {

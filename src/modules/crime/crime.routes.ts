@@ -8,14 +8,13 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Db } from "../../db/database.js";
 import { NotFoundError } from "../../lib/errors.js";
+import { errorView } from "../../lib/forms.js";
 import { editors } from "../auth/access.js";
 import { listIngests } from "./crime.repository.js";
 import { IngestJobs, jobProgress } from "./ingest-jobs.js";
 import { describeParseError, type IngestResult } from "./ingest.service.js";
 import { loadReferenceData, type ReferenceData } from "./reference.js";
 
-/** A force's monthly street, outcomes and stop-and-search files together are a few tens of MB. */
-export const maxUploadBytes = 200 * 1024 * 1024;
 const uploadName = /^[\w.-]+\.(csv|zip)$/i;
 const logLength = 50;
 
@@ -25,7 +24,11 @@ const uploadSchema = z.object({
   skipInvalid: z.literal("yes").optional(),
 });
 
-export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
+/** The page that loads data.police.uk files, taking uploads of up to maxUploadBytes (CRIME_UPLOAD_MAX_MB). */
+export const crimeRoutes: FastifyPluginAsync<{ db: Db; maxUploadBytes: number }> = async (
+  app,
+  { db, maxUploadBytes },
+) => {
   const access = { access: editors };
   let reference: Promise<ReferenceData> | undefined;
   const referenceData = () => (reference ??= loadReferenceData());
@@ -35,6 +38,8 @@ export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =
 
   await app.register(fastifyMultipart, {
     attachFieldsToBody: "keyValues",
+    // Past the size limit the rest of the file is read and dropped, and the form says so (not a bare 413).
+    throwFileSizeLimit: false,
     limits: { fileSize: maxUploadBytes, files: 1, fields: 5 },
     async onFile(this: FastifyRequest, part: MultipartFile) {
       if (!uploadName.test(part.filename)) {
@@ -45,9 +50,8 @@ export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =
       const folder = await mkdtemp(join(tmpdir(), "scrutineer-upload-"));
       uploadFolders.set(this, folder);
       const path = join(folder, part.filename);
-      // Past the size limit the part's stream fails, and the request is refused with 413.
       await pipeline(part.file, createWriteStream(path));
-      (part as { value?: unknown }).value = path;
+      (part as { value?: unknown }).value = part.file.truncated ? `too-large:${part.filename}` : path;
     },
   });
   app.addHook("onResponse", async (request) => {
@@ -74,14 +78,16 @@ export const crimeRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =
     const path = form.success ? form.data.file : undefined;
     const folder = uploadFolders.get(request);
     if (path === undefined || folder === undefined || !path.startsWith(folder)) {
-      const text =
-        path?.startsWith("invalid:") === true
+      const tooLarge = path?.startsWith("too-large:") === true;
+      const text = tooLarge
+        ? `${path.slice("too-large:".length)} is larger than ${maxUploadBytes / 1024 / 1024} MB, the most this form takes: nothing was loaded`
+        : path?.startsWith("invalid:") === true
           ? "The file must be a .csv or .zip whose name has only letters, digits, dots, dashes and underscores"
           : "Choose a data.police.uk CSV or zip file";
       return reply.page(
         "crime/views/ingest.njk",
-        await renderPage({ errorList: [{ text, href: "#file" }], fieldErrors: { file: { text } } }),
-        422,
+        await renderPage(errorView([{ field: "file", text }])),
+        tooLarge ? 413 : 422,
       );
     }
     // The job owns the upload folder from here and removes it when done.
