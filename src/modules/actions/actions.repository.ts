@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { updateAtVersion } from "../../db/update-at-version.js";
 import { pushTo } from "../../lib/collections.js";
 import {
   formatActionNumber,
@@ -97,13 +98,7 @@ export function updateActionAtVersion(
   expectedVersion: number,
   changes: Partial<Pick<ActionRow, "status" | "closed_at_meeting_id" | "closed_on" | "updated_at">>,
 ): Promise<ActionRow | undefined> {
-  return db
-    .updateTable("actions")
-    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
-    .where("id", "=", id)
-    .where("version", "=", expectedVersion)
-    .returningAll()
-    .executeTakeFirst();
+  return updateAtVersion(db, "actions", id, changes, expectedVersion);
 }
 
 // ---- Reads --------------------------------------------------------------------------------------------------

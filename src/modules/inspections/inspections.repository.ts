@@ -1,5 +1,6 @@
 import type { Kysely, Transaction, Updateable } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { updateAtVersion } from "../../db/update-at-version.js";
 import type { FindingStatus, Grade, RegisterFilter } from "./inspections.schema.js";
 import type {
   FindingLinkRow,
@@ -36,13 +37,7 @@ export function updateInspection(
   changes: Omit<Updateable<InspectionTable>, "version">,
   atVersion?: number,
 ): Promise<InspectionRow | undefined> {
-  return db
-    .updateTable("inspections")
-    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
-    .where("id", "=", id)
-    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
-    .returningAll()
-    .executeTakeFirst();
+  return updateAtVersion(db, "inspections", id, changes, atVersion);
 }
 
 export function findInspection(db: Executor, id: number): Promise<InspectionRow | undefined> {
@@ -143,13 +138,7 @@ export function updateFinding(
   changes: Omit<Updateable<FindingTable>, "version">,
   atVersion?: number,
 ): Promise<FindingRow | undefined> {
-  return db
-    .updateTable("inspection_findings")
-    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
-    .where("id", "=", id)
-    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
-    .returningAll()
-    .executeTakeFirst();
+  return updateAtVersion(db, "inspection_findings", id, changes, atVersion);
 }
 
 export function findFinding(db: Executor, id: number): Promise<FindingRow | undefined> {
@@ -361,13 +350,7 @@ export function updateResponse(
   changes: Partial<Omit<PccResponseRow, "id" | "version">>,
   atVersion?: number,
 ): Promise<PccResponseRow | undefined> {
-  return db
-    .updateTable("pcc_responses")
-    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
-    .where("id", "=", id)
-    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
-    .returningAll()
-    .executeTakeFirst();
+  return updateAtVersion(db, "pcc_responses", id, changes, atVersion);
 }
 
 export function listResponseItems(db: Executor, responseId: number): Promise<PccResponseItemRow[]> {

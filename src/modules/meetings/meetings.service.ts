@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { updateAtVersion } from "../../db/update-at-version.js";
 import type { Database } from "../../db/schema.js";
 import { NotFoundError, ValidationError } from "../../lib/errors.js";
 import { formatDate } from "../../lib/render.js";
@@ -301,13 +302,13 @@ export async function updateItem(
 ): Promise<MeetingItemRow> {
   return db.transaction().execute(async (trx) => {
     const before = await itemOf(trx, meetingId, itemId);
-    const after = await trx
-      .updateTable("meeting_items")
-      .set((eb) => ({ ...change, version: eb("version", "+", 1), updated_at: nowIso() }))
-      .where("id", "=", itemId)
-      .where("version", "=", expectedVersion)
-      .returningAll()
-      .executeTakeFirst();
+    const after = await updateAtVersion(
+      trx,
+      "meeting_items",
+      itemId,
+      { ...change, updated_at: nowIso() },
+      expectedVersion,
+    );
     if (!after) throw new StaleEditError(Object.keys(change)[0] ?? "notes", staleMessages.item);
     await recordAudit(trx, actor, {
       action: "update",
@@ -445,20 +446,19 @@ export async function updateLineOfEnquiry(
 ) {
   return db.transaction().execute(async (trx) => {
     const before = await lineOf(trx, await itemOf(trx, ids.meetingId, ids.itemId), ids.lineId);
-    const after = await trx
-      .updateTable("lines_of_enquiry")
-      .set((eb) => ({
+    const after = await updateAtVersion(
+      trx,
+      "lines_of_enquiry",
+      ids.lineId,
+      {
         asked_by: input.askedBy,
         question: input.question,
         response: input.response,
         assurance: input.assurance,
-        version: eb("version", "+", 1),
         updated_at: nowIso(),
-      }))
-      .where("id", "=", ids.lineId)
-      .where("version", "=", expectedVersion)
-      .returningAll()
-      .executeTakeFirst();
+      },
+      expectedVersion,
+    );
     if (!after) throw new StaleEditError("question", staleMessages.lineOfEnquiry);
     await recordAudit(trx, actor, {
       action: "update",
@@ -488,20 +488,19 @@ export async function updateDecision(
       .executeTakeFirst();
     if (!before || before.meeting_item_id !== ids.itemId)
       throw new NotFoundError(`No decision ${ids.decisionId} in item ${ids.itemId}`);
-    const after = await trx
-      .updateTable("decisions")
-      .set((eb) => ({
+    const after = await updateAtVersion(
+      trx,
+      "decisions",
+      ids.decisionId,
+      {
         purpose: input.purpose,
         outcome: input.outcome,
         amount_pence: input.amount,
         conditions: input.conditions,
-        version: eb("version", "+", 1),
         updated_at: nowIso(),
-      }))
-      .where("id", "=", ids.decisionId)
-      .where("version", "=", expectedVersion)
-      .returningAll()
-      .executeTakeFirst();
+      },
+      expectedVersion,
+    );
     if (!after) throw new StaleEditError("purpose", staleMessages.decision);
     await recordAudit(trx, actor, {
       action: "update",

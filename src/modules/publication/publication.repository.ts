@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { updateAtVersion } from "../../db/update-at-version.js";
 import { publicAgendaStatuses } from "../meetings/meetings.status.js";
 import { COMPLAINTS_TERM } from "./publication.schema.js";
 import type { NewPriorityStatementRow, PriorityStatementRow } from "./publication.tables.js";
@@ -20,13 +21,7 @@ export function updateStatement(
   changes: Partial<Omit<PriorityStatementRow, "id" | "created_at" | "created_by" | "version">>,
   atVersion?: number,
 ): Promise<PriorityStatementRow | undefined> {
-  return db
-    .updateTable("priority_statements")
-    .set((eb) => ({ ...changes, version: eb("version", "+", 1) }))
-    .where("id", "=", id)
-    .$if(atVersion !== undefined, (qb) => qb.where("version", "=", atVersion!))
-    .returningAll()
-    .executeTakeFirst();
+  return updateAtVersion(db, "priority_statements", id, changes, atVersion);
 }
 
 export function findStatement(db: Executor, id: number): Promise<PriorityStatementRow | undefined> {
