@@ -3,7 +3,7 @@ import type { SessionStore } from "@fastify/session";
 import type { Session } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database, UserRow } from "../../db/schema.js";
-import { nowIso } from "../../lib/time.js";
+import { isoMinusSeconds, nowIso } from "../../lib/time.js";
 
 type Callback = (err?: unknown) => void;
 type CallbackSession = (err: unknown, result?: Session | null) => void;
@@ -62,7 +62,7 @@ export class DatabaseSessionStore implements SessionStore {
       .where("sessions.id_hash", "=", hashId(sessionId))
       .executeTakeFirst()
       .then((row) => {
-        if (!row || row.expires_at <= nowIso() || row.created_at <= startedBefore(this.lifetimeSeconds))
+        if (!row || row.expires_at <= nowIso() || row.created_at <= isoMinusSeconds(this.lifetimeSeconds))
           return callback(null, null);
         const { data, expires_at: _expiresAt, created_at: _createdAt, ...user } = row;
         if (user.id !== null) this.keepUser(sessionId, user as UserRow);
@@ -96,16 +96,12 @@ export class DatabaseSessionStore implements SessionStore {
   }
 }
 
-/** The start of a session begun this long ago, as the table writes times. */
-const startedBefore = (lifetimeSeconds: number) =>
-  new Date(Date.now() - lifetimeSeconds * 1000).toISOString();
-
 /** Deletes the sessions past their idle time or their lifetime. */
 export async function deleteExpiredSessions(db: Kysely<Database>, lifetimeSeconds: number): Promise<number> {
   const result = await db
     .deleteFrom("sessions")
     .where((eb) =>
-      eb.or([eb("expires_at", "<=", nowIso()), eb("created_at", "<=", startedBefore(lifetimeSeconds))]),
+      eb.or([eb("expires_at", "<=", nowIso()), eb("created_at", "<=", isoMinusSeconds(lifetimeSeconds))]),
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
