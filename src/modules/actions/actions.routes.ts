@@ -10,7 +10,8 @@ import {
   listOutstandingPaperRequests,
   listPublicMeetings,
 } from "../meetings/meetings.repository.js";
-import { acceptFormUploads, chosenFile, maxPaperLabel, readPaperFile } from "../meetings/paper-files.js";
+import { maxPaperBytes, maxPaperLabel, readPaperFile } from "../meetings/paper-files.js";
+import { acceptFormUploads, chosenFile } from "../../lib/form-uploads.js";
 import { StaleEditError } from "../../lib/stale-edit.js";
 import { actionStatuses, statusLabels, statusTagClasses } from "./action-rules.js";
 import {
@@ -72,7 +73,7 @@ export const actionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = a
   app,
   { db, uploadDir },
 ) => {
-  await acceptFormUploads(app, 20);
+  await acceptFormUploads(app, { maxFields: 20, maxBytes: maxPaperBytes });
   const view = { statusLabels, statusTagClasses };
 
   app.get("/actions", { config: { access: "signed-in" } }, async (request, reply) => {

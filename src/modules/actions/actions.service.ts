@@ -4,12 +4,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors
 import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import {
-  checkPaperFile,
-  removePaperFile,
-  storePaperFile,
-  type UploadedFile,
-} from "../meetings/paper-files.js";
+import { checkPaperFile, removePaperFile, storePaperFile } from "../meetings/paper-files.js";
+import { type UploadedFile } from "../../lib/form-uploads.js";
 import { StaleEditError } from "../../lib/stale-edit.js";
 import { formatActionNumber, numberingYear, transitionProblem } from "./action-rules.js";
 import {

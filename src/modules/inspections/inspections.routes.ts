@@ -7,13 +7,8 @@ import { NotFoundError, ValidationError, type FieldError } from "../../lib/error
 import { errorView, parseForm } from "../../lib/forms.js";
 import { fromRoot } from "../../lib/paths.js";
 import { editors } from "../auth/access.js";
-import {
-  acceptFormUploads,
-  chosenFile,
-  maxPaperLabel,
-  readPaperFile,
-  type UploadedFile,
-} from "../meetings/paper-files.js";
+import { maxPaperBytes, maxPaperLabel, readPaperFile } from "../meetings/paper-files.js";
+import { acceptFormUploads, chosenFile, type UploadedFile } from "../../lib/form-uploads.js";
 import { StaleEditError } from "../../lib/stale-edit.js";
 import { todayInUk } from "./deadline.js";
 import { progressReporters, statusesReachable } from "./finding-status.js";
@@ -98,7 +93,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }>
   { db, uploadDir },
 ) => {
   // The CSV import and progress updates' evidence post files; the plugin stays inside this module.
-  await acceptFormUploads(app, 20);
+  await acceptFormUploads(app, { maxFields: 20, maxBytes: maxPaperBytes });
 
   const signedIn = { access: "signed-in" } as const;
   const editorsOnly = { access: editors };

@@ -5,12 +5,8 @@ import { formatDate } from "../../lib/render.js";
 import { nowIso } from "../../lib/time.js";
 import type { Actor } from "../audit/actor.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import {
-  checkPaperFile,
-  removePaperFile,
-  storePaperFile,
-  type UploadedFile,
-} from "../meetings/paper-files.js";
+import { checkPaperFile, removePaperFile, storePaperFile } from "../meetings/paper-files.js";
+import { type UploadedFile } from "../../lib/form-uploads.js";
 import { savedAtVersion, staleMessages } from "../../lib/stale-edit.js";
 import { checkTransition } from "./finding-status.js";
 import {

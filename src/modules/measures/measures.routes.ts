@@ -36,7 +36,7 @@ import {
 } from "./measures.service.js";
 import type { MeasureRow } from "./measures.tables.js";
 import { formatValue, nationalPriorityName, seriesView } from "./measures.view.js";
-import { acceptFormUploads, chosenFile } from "../meetings/paper-files.js";
+import { acceptFormUploads, chosenFile } from "../../lib/form-uploads.js";
 import { seriesFigure } from "../performance/performance.view.js";
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -52,7 +52,8 @@ export const measureRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
   const kysely = db.kysely;
   await ensureMeasureCatalogue(kysely);
   // Only the import form posts a file; the plugin stays inside this module unless the app already has one.
-  if (!app.hasRequestDecorator("isMultipart")) await acceptFormUploads(app, 5, maxImportBytes);
+  if (!app.hasRequestDecorator("isMultipart"))
+    await acceptFormUploads(app, { maxFields: 5, maxBytes: maxImportBytes });
   const editorsOnly = { access: editors };
   const publicAccess = { access: "public" } as const;
   const publishedOnly = (request: FastifyRequest) => request.user === null;

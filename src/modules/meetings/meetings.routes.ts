@@ -70,7 +70,8 @@ import {
   uploadPaper,
 } from "./meetings.service.js";
 import { nextStatuses, statusLabels } from "./meetings.status.js";
-import { acceptFormUploads, maxPaperLabel, readPaperFile, type UploadedFile } from "./paper-files.js";
+import { maxPaperBytes, maxPaperLabel, readPaperFile } from "./paper-files.js";
+import { acceptFormUploads, type UploadedFile } from "../../lib/form-uploads.js";
 import { StaleEditError } from "../../lib/stale-edit.js";
 
 type Form = Record<string, string>;
@@ -101,7 +102,7 @@ export const meetingRoutes: FastifyPluginAsync<{ db: Db; uploadDir: string }> = 
   app,
   { db, uploadDir },
 ) => {
-  await acceptFormUploads(app, 10);
+  await acceptFormUploads(app, { maxFields: 10, maxBytes: maxPaperBytes });
 
   /** Renders a form page again with its errors, or rethrows what is not a validation problem. */
   async function redisplayOr(

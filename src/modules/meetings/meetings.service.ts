@@ -35,7 +35,8 @@ import type {
   MeetingRow,
   MeetingStatus,
 } from "./meetings.tables.js";
-import { checkPaperFile, removePaperFile, storePaperFile, type UploadedFile } from "./paper-files.js";
+import { checkPaperFile, removePaperFile, storePaperFile } from "./paper-files.js";
+import { type UploadedFile } from "../../lib/form-uploads.js";
 import { StaleEditError, staleMessages } from "../../lib/stale-edit.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
-import type { FastifyInstance } from "fastify";
 import { fileTypeFromBuffer } from "file-type";
 import { ValidationError } from "../../lib/errors.js";
+import type { UploadedFile } from "../../lib/form-uploads.js";
 
 /** Papers the force may upload, as the file's content (not its name) shows them to be. */
 const acceptedTypes: Record<string, string> = {
@@ -16,48 +15,6 @@ const acceptedTypes: Record<string, string> = {
 
 export const maxPaperBytes = 20 * 1024 * 1024;
 export const maxPaperLabel = "20 MB";
-
-export interface UploadedFile {
-  filename: string;
-  data: Buffer;
-  /** True when the upload went past the size limit and was cut short. */
-  truncated: boolean;
-}
-
-/**
- * Lets a module's forms carry one file (a paper, evidence, an import), kept whole in memory within a size limit
- * (by default the paper size limit). A file over it comes marked truncated, for the form to report (as
- * `checkPaperFile` does), not as a bare 413.
- */
-export async function acceptFormUploads(
-  app: FastifyInstance,
-  maxFields: number,
-  maxBytes = maxPaperBytes,
-): Promise<void> {
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: "keyValues",
-    onFile: keepUploadedFile,
-    throwFileSizeLimit: false,
-    limits: { fileSize: maxBytes, files: 1, fields: maxFields },
-  });
-}
-
-async function keepUploadedFile(part: MultipartFile): Promise<void> {
-  const file: UploadedFile = {
-    filename: part.filename,
-    data: await part.toBuffer(),
-    truncated: part.file.truncated,
-  };
-  (part as unknown as { value: UploadedFile }).value = file;
-}
-
-/** The file field of a submitted form, unless none was chosen (browsers then send an empty part). */
-export function chosenFile(body: Record<string, unknown> | undefined): UploadedFile | undefined {
-  const file = body?.file;
-  if (!file || typeof file !== "object" || !("data" in file)) return undefined;
-  const upload = file as UploadedFile;
-  return upload.filename === "" && upload.data.length === 0 ? undefined : upload;
-}
 
 export interface CheckedPaper {
   extension: string;
